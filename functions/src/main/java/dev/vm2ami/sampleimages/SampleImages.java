@@ -1,0 +1,115 @@
+package dev.vm2ami.sampleimages;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Small disk images with real headers, built in memory: for {@code ./vm2ami demo}, the tests and
+ * the benchmarks (no binary test images are committed). Each method says what EC2 VM import makes
+ * of the image it builds.
+ */
+public final class SampleImages {
+    public static final int SECTOR = 512;
+
+    private SampleImages() {}
+
+    /** A raw disk with an MBR and one Linux (0x83) partition: importable. */
+    public static byte[] rawWithLinuxPartition(int sizeBytes) {
+        byte[] disk = new byte[Math.max(sizeBytes, 2 * SECTOR)];
+        writeMbr(disk, (byte) 0x83);
+        return disk;
+    }
+
+    /** A raw disk of zeros: no partition table, which EC2 fails with "No valid partitions". */
+    public static byte[] rawWithoutPartitionTable(int sizeBytes) {
+        return new byte[sizeBytes];
+    }
+
+    /** A stream-optimized VMDK header with its embedded descriptor: the only VMDK EC2 takes. */
+    public static byte[] streamOptimizedVmdkHeader(long capacitySectors) {
+        return sparseVmdk(capacitySectors, "streamOptimized", (1 << 16) | (1 << 17) | 1, (short) 1);
+    }
+
+    /** A monolithicSparse (hosted, e.g. VMware Workstation) VMDK: EC2 fails it as an unsupported VMDK format. */
+    public static byte[] monolithicSparseVmdkHeader(long capacitySectors) {
+        return sparseVmdk(capacitySectors, "monolithicSparse", 1 | 2, (short) 0);
+    }
+
+    /** A fixed VHD: the raw disk followed by the 512-byte "conectix" footer. */
+    public static byte[] fixedVhd(byte[] rawDisk) {
+        byte[] vhd = new byte[rawDisk.length + SECTOR];
+        System.arraycopy(rawDisk, 0, vhd, 0, rawDisk.length);
+        System.arraycopy(vhdFooter(rawDisk.length, 2), 0, vhd, rawDisk.length, SECTOR);
+        return vhd;
+    }
+
+    private static void writeMbr(byte[] disk, byte partitionType) {
+        // Boot code stub, one partition entry from sector 1 to the end of the disk, and the signature.
+        disk[0] = (byte) 0xEB;
+        disk[1] = (byte) 0x63;
+        int entry = 446;
+        disk[entry] = (byte) 0x80; // active
+        disk[entry + 4] = partitionType;
+        ByteBuffer b = ByteBuffer.wrap(disk).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(entry + 8, 1);
+        b.putInt(entry + 12, disk.length / SECTOR - 1);
+        disk[510] = 0x55;
+        disk[511] = (byte) 0xAA;
+    }
+
+    private static byte[] sparseVmdk(long capacitySectors, String createType, int flags, short compressAlgorithm) {
+        String descriptor = "# Disk DescriptorFile\nversion=1\nCID=fffffffe\nparentCID=ffffffff\n"
+                + "createType=\"" + createType + "\"\n\n# Extent description\n"
+                + "RW " + capacitySectors + " SPARSE \"disk.vmdk\"\n\n# The Disk Data Base\n#DDB\n\n"
+                + "ddb.virtualHWVersion = \"4\"\nddb.adapterType = \"lsilogic\"\n";
+        byte[] descriptorBytes = descriptor.getBytes(StandardCharsets.US_ASCII);
+        long descriptorOffset = 1;
+        long descriptorSectors = 20;
+        byte[] image = new byte[(int) ((descriptorOffset + descriptorSectors + 1) * SECTOR)];
+        ByteBuffer b = ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(0, "KDMV".getBytes(StandardCharsets.US_ASCII));
+        b.putInt(4, 3);                    // version
+        b.putInt(8, flags);
+        b.putLong(12, capacitySectors);
+        b.putLong(20, 128);                // grain size in sectors
+        b.putLong(28, descriptorOffset);
+        b.putLong(36, descriptorSectors);
+        b.putInt(44, 512);                 // grain table entries per grain table
+        b.putLong(48, 0);                  // redundant grain directory offset
+        b.putLong(56, 0);                  // grain directory offset (at the end for stream-optimized)
+        b.putLong(64, descriptorOffset + descriptorSectors + 1);
+        image[72] = 0;                     // unclean shutdown
+        image[73] = '\n';
+        image[74] = ' ';
+        image[75] = '\r';
+        image[76] = '\n';
+        b.putShort(77, compressAlgorithm);
+        System.arraycopy(descriptorBytes, 0, image, (int) (descriptorOffset * SECTOR), descriptorBytes.length);
+        return image;
+    }
+
+    /** A VHD footer; diskType 2 = fixed, 3 = dynamic, 4 = differencing. */
+    public static byte[] vhdFooter(long size, int diskType) {
+        byte[] footer = new byte[SECTOR];
+        ByteBuffer b = ByteBuffer.wrap(footer).order(ByteOrder.BIG_ENDIAN);
+        b.put(0, "conectix".getBytes(StandardCharsets.US_ASCII));
+        b.putInt(8, 2);                    // features: reserved bit
+        b.putInt(12, 0x00010000);          // format version
+        b.putLong(16, diskType == 2 ? -1L : SECTOR); // data offset
+        b.put(28, "vm2a".getBytes(StandardCharsets.US_ASCII));
+        b.putInt(36, 0x5769326B);          // creator host OS "Wi2k"
+        b.putLong(40, size);               // original size
+        b.putLong(48, size);               // current size
+        long sectors = size / SECTOR;
+        int cylinders = (int) Math.min(65535, sectors / (16 * 63));
+        b.putShort(56, (short) cylinders);
+        footer[58] = 16;
+        footer[59] = 63;
+        b.putInt(60, diskType);
+        int checksum = 0;
+        for (byte x : footer) checksum += x & 0xFF;
+        b.putInt(64, ~checksum);
+        return footer;
+    }
+}

@@ -1,0 +1,40 @@
+package dev.vm2ami.wiring;
+
+/** Environment variable names of the pipeline's functions; CDK and the local cloud set them alike. */
+public final class EnvKeys {
+    private EnvKeys() {}
+
+    public static final String STATE_MACHINE_ARN = "VM2AMI_STATE_MACHINE_ARN";
+    /** Only keys under this prefix are imported (empty: the whole bucket). */
+    public static final String IMAGE_PREFIX = "VM2AMI_IMAGE_PREFIX";
+
+    // Timing knobs: the start function copies them into each execution's input, so the same
+    // ASL runs with minutes on AWS and with seconds on the local cloud.
+    public static final String POLL_SECONDS = "VM2AMI_POLL_SECONDS";
+    public static final String MIN_POLL_SECONDS = "VM2AMI_MIN_POLL_SECONDS";
+    public static final String MAX_POLL_SECONDS = "VM2AMI_MAX_POLL_SECONDS";
+    public static final String DEADLINE_SECONDS = "VM2AMI_DEADLINE_SECONDS";
+    public static final String MAX_ATTEMPTS = "VM2AMI_MAX_ATTEMPTS";
+    /** Stall thresholds per stage, e.g. {@code booting=1800,converting=5400}; unnamed stages use the defaults. */
+    public static final String STALL_SECONDS = "VM2AMI_STALL_SECONDS";
+    public static final String QUOTA_BACKOFF_SECONDS = "VM2AMI_QUOTA_BACKOFF_SECONDS";
+    public static final String QUOTA_BACKOFF_MAX_SECONDS = "VM2AMI_QUOTA_BACKOFF_MAX_SECONDS";
+    public static final String RETRY_BACKOFF_SECONDS = "VM2AMI_RETRY_BACKOFF_SECONDS";
+
+    // Image defaults (a sidecar manifest or object metadata overrides them per image).
+    public static final String DEFAULT_BOOT_MODE = "VM2AMI_DEFAULT_BOOT_MODE";
+    public static final String DEFAULT_LICENSE_TYPE = "VM2AMI_DEFAULT_LICENSE_TYPE";
+    public static final String DEFAULT_TEAM = "VM2AMI_DEFAULT_TEAM";
+    /** Extra AMI tags, e.g. {@code CostCenter=42,Owner=platform}. */
+    public static final String EXTRA_TAGS = "VM2AMI_EXTRA_TAGS";
+
+    public static final String VMIMPORT_ROLE_NAME = "VM2AMI_VMIMPORT_ROLE_NAME";
+    public static final String KMS_KEY_ID = "VM2AMI_KMS_KEY_ID";
+    public static final String MAX_CONCURRENT_IMPORTS = "VM2AMI_MAX_CONCURRENT_IMPORTS";
+
+    public static final String AMI_NAME_TEMPLATE = "VM2AMI_AMI_NAME_TEMPLATE";
+    public static final String PIPELINE_VERSION = "VM2AMI_PIPELINE_VERSION";
+
+    /** What the reconciler does with an orphaned import task: {@code adopt} or {@code cancel}. */
+    public static final String RECONCILE_ACTION = "VM2AMI_RECONCILE_ACTION";
+}

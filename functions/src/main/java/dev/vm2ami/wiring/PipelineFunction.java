@@ -1,0 +1,88 @@
+package dev.vm2ami.wiring;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The pipeline's Lambda functions, as the CDK stack and the local cloud both deploy them.
+ * One deployment artifact, one function per handler, each with the environment keys it reads.
+ */
+public enum PipelineFunction {
+    START("start", "dev.vm2ami.intake.StartImportHandler::handleRequest",
+            "S3 event notifications from the intake queue -> one Step Functions execution per object version",
+            60, 512, List.of(EnvKeys.STATE_MACHINE_ARN, EnvKeys.IMAGE_PREFIX, EnvKeys.POLL_SECONDS,
+                    EnvKeys.MIN_POLL_SECONDS, EnvKeys.MAX_POLL_SECONDS, EnvKeys.DEADLINE_SECONDS,
+                    EnvKeys.MAX_ATTEMPTS, EnvKeys.STALL_SECONDS, EnvKeys.QUOTA_BACKOFF_SECONDS,
+                    EnvKeys.QUOTA_BACKOFF_MAX_SECONDS, EnvKeys.RETRY_BACKOFF_SECONDS)),
+    INSPECT("inspect", "dev.vm2ami.inspect.InspectImageHandler::handleRequest",
+            "Pre-flight: reads a few blocks of the image by ranged GETs and gives a verdict",
+            60, 512, List.of(EnvKeys.DEFAULT_BOOT_MODE, EnvKeys.DEFAULT_LICENSE_TYPE, EnvKeys.DEFAULT_TEAM,
+                    EnvKeys.EXTRA_TAGS)),
+    SUBMIT("submit", "dev.vm2ami.importtask.SubmitImportHandler::handleRequest",
+            "Starts EC2 ImportImage for the image; answers 'wait' when the import quota is exhausted",
+            60, 512, List.of(EnvKeys.VMIMPORT_ROLE_NAME, EnvKeys.KMS_KEY_ID, EnvKeys.MAX_CONCURRENT_IMPORTS)),
+    CHECK("check", "dev.vm2ami.importtask.CheckImportHandler::handleRequest",
+            "Describes the import task: stage timeline, stall and deadline detection, failure category",
+            60, 512, List.of()),
+    FINISH("finish", "dev.vm2ami.ami.FinishImageHandler::handleRequest",
+            "Names the AMI (CopyImage), tags it and its snapshots, retires the import-ami intermediate",
+            120, 512, List.of(EnvKeys.AMI_NAME_TEMPLATE, EnvKeys.PIPELINE_VERSION)),
+    NOTIFY("notify", "dev.vm2ami.notify.ComposeNotificationHandler::handleRequest",
+            "Composes the one terminal notification of an image (subject, JSON body, message attributes)",
+            30, 512, List.of()),
+    RECONCILE("reconcile", "dev.vm2ami.reconcile.ReconcileHandler::handleRequest",
+            "Finds import tasks that no running execution watches and adopts or cancels them",
+            300, 512, List.of(EnvKeys.STATE_MACHINE_ARN, EnvKeys.RECONCILE_ACTION));
+
+    private final String id;
+    private final String handler;
+    private final String description;
+    private final int timeoutSeconds;
+    private final int memoryMb;
+    private final List<String> environmentKeys;
+
+    PipelineFunction(String id, String handler, String description, int timeoutSeconds, int memoryMb,
+                     List<String> environmentKeys) {
+        this.id = id;
+        this.handler = handler;
+        this.description = description;
+        this.timeoutSeconds = timeoutSeconds;
+        this.memoryMb = memoryMb;
+        this.environmentKeys = List.copyOf(environmentKeys);
+    }
+
+    /** Short, stable id: the CDK construct id and the suffix of the deployed function name. */
+    public String id() { return id; }
+
+    /** The function name deployed under a name prefix (the stack name on AWS, "vm2ami" locally). */
+    public String functionName(String prefix) { return prefix + "-" + id; }
+
+    public String handler() { return handler; }
+
+    public String handlerClassName() { return handler.substring(0, handler.indexOf("::")); }
+
+    public String description() { return description; }
+
+    public int timeoutSeconds() { return timeoutSeconds; }
+
+    public int memoryMb() { return memoryMb; }
+
+    /** The environment keys this function reads (besides the ones Lambda sets itself). */
+    public List<String> environmentKeys() { return environmentKeys; }
+
+    /**
+     * The ASL placeholder that stands for this function's ARN, e.g. {@code InspectFunctionArn},
+     * or empty for functions the state machine does not call.
+     */
+    public Optional<String> aslPlaceholder() {
+        return switch (this) {
+            case START, RECONCILE -> Optional.empty();
+            default -> Optional.of(Character.toUpperCase(id.charAt(0)) + id.substring(1) + "FunctionArn");
+        };
+    }
+
+    public static Stream<PipelineFunction> calledByStateMachine() {
+        return Stream.of(values()).filter(f -> f.aslPlaceholder().isPresent());
+    }
+}

@@ -1,0 +1,106 @@
+"""vm2ami's embedded local cloud: moto in server mode plus what moto does not have.
+
+moto provides S3, SQS, SNS, IAM, EC2 images/snapshots/tags, Lambda's control plane and Step
+Functions with a real ASL interpreter. This extension adds:
+
+* an EC2 ImportImage simulator (ImportImage, DescribeImportImageTasks, CancelImportTask);
+* Lambda invocations that run the project's real Java handlers in a function host (a JVM that
+  the local module runs), instead of moto's Docker containers;
+* an SQS event source mapping that polls like Lambda does (batches, partial batch responses,
+  visibility timeout, redrive to the DLQ) instead of moto's synchronous trigger;
+* S3 event records with versionId and sequencer, as S3 sends them.
+
+Started by the Java CLI (`./vm2ami up`) and by the tests; prints one JSON line
+{"ready": true, "port": N} on stdout when it serves, and exits when stdin closes (its parent
+died) or on SIGTERM/SIGINT.
+"""
+
+import argparse
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0: a free port")
+    parser.add_argument("--stages", required=True, help="import-stages.json (the stage model)")
+    parser.add_argument("--time-scale", type=float, default=0.003,
+                        help="factor applied to AWS stage durations (0.003: a 30-minute import in ~5 s)")
+    parser.add_argument("--import-quota", type=int, default=20,
+                        help="concurrently active import tasks per region before ResourceCountLimitExceeded")
+    parser.add_argument("--function-host", default="",
+                        help="URL of the Java function host that runs Lambda handlers")
+    args = parser.parse_args()
+
+    try:
+        import moto  # noqa: F401
+        from werkzeug.serving import make_server
+    except ImportError as missing:
+        print(json.dumps({"ready": False, "error":
+                          f"moto is not installed ({missing}). Install it with: pip install \"moto[server]\""}),
+              flush=True)
+        sys.exit(3)
+
+    # One line per HTTP request drowns what matters; errors still print.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+    from moto.core.config import default_user_config
+    default_user_config["stepfunctions"]["execute_state_machine"] = True
+
+    from vm2ami_localcloud import control, import_image, lambda_bridge, s3_events
+
+    with open(args.stages, encoding="utf-8") as f:
+        stages = json.load(f)["stages"]
+    simulator = import_image.install(stages, args.time_scale, args.import_quota)
+    bridge = lambda_bridge.install(args.function_host)
+    s3_events.install()
+
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    moto_app = DomainDispatcherApplication(create_backend_app)
+    app = control.wrap(moto_app, simulator)
+
+    server = make_server(args.host, args.port, app, threaded=True)
+    port = server.server_address[1]
+    # The Step Functions interpreter calls other services back on localhost:$MOTO_PORT.
+    os.environ["MOTO_PORT"] = str(port)
+    os.environ["MOTO_HOST"] = args.host
+
+    stop = threading.Event()
+
+    def shutdown(*_):
+        stop.set()
+
+    signal.signal(signal.SIGTERM, shutdown)
+    signal.signal(signal.SIGINT, shutdown)
+
+    def watch_parent():
+        # stdin closes when the process that started us exits, however it exits.
+        try:
+            while sys.stdin.read(4096):
+                pass
+        except Exception:  # noqa: BLE001 - any failure to read means the parent is gone
+            pass
+        stop.set()
+
+    threading.Thread(target=watch_parent, name="parent-watch", daemon=True).start()
+    threading.Thread(target=server.serve_forever, name="moto-server", daemon=True).start()
+    simulator.start()
+    bridge.start()
+    print(json.dumps({"ready": True, "port": port}), flush=True)
+
+    stop.wait()
+    bridge.stop()
+    simulator.stop()
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,28 @@
+"""The local cloud's own endpoints, beside moto's: GET /_vm2ami/simulator (what the ImportImage
+simulator did: every task's stage history, the most tasks ever active at once) and
+GET /_vm2ami/health."""
+
+import json
+
+
+PREFIX = "/_vm2ami/"
+
+
+def wrap(moto_app, simulator):
+    def app(environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if not path.startswith(PREFIX):
+            return moto_app(environ, start_response)
+        if path == PREFIX + "health":
+            return _json(start_response, {"ok": True})
+        if path == PREFIX + "simulator":
+            return _json(start_response, simulator.record())
+        return _json(start_response, {"error": f"no such endpoint: {path}"}, "404 Not Found")
+
+    return app
+
+
+def _json(start_response, body, status="200 OK"):
+    data = json.dumps(body).encode("utf-8")
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+    return [data]

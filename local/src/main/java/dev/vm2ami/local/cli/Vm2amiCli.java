@@ -1,0 +1,28 @@
+package dev.vm2ami.local.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code ./vm2ami}: the project's command line. */
+@Command(name = "vm2ami", mixinStandardHelpOptions = true, version = "vm2ami 0.1.0",
+        description = {"Drop a VM disk image into S3, get a named, tagged AMI and a notification.",
+                "Without an AWS account, everything runs on the embedded local cloud (moto + vm2ami's ImportImage simulator)."},
+        subcommands = {UpCommand.class, CommandLine.HelpCommand.class})
+public final class Vm2amiCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    public static CommandLine commandLine() {
+        return new CommandLine(new Vm2amiCli()).setUsageHelpAutoWidth(true);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

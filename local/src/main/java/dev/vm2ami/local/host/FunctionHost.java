@@ -1,0 +1,213 @@
+package dev.vm2ami.local.host;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/**
+ * Runs Lambda invocations for the local cloud. moto's Lambda backend posts each invocation here
+ * (function name, handler, timeout, environment, event); the host hands it to a warm worker of
+ * that function or starts one, up to a per-function limit, and answers with the payload.
+ */
+public final class FunctionHost implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final WorkerLaunch launch;
+    private final int maxWorkersPerFunction;
+    private final Map<String, WorkerPool> pools = new ConcurrentHashMap<>();
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "function-host");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private FunctionHost(WorkerLaunch launch, int maxWorkersPerFunction) throws IOException {
+        this.launch = launch;
+        this.maxWorkersPerFunction = maxWorkersPerFunction;
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        server.setExecutor(executor);
+        server.createContext("/invoke", this::handleInvoke);
+        server.start();
+    }
+
+    /**
+     * Starts a host for the given deployment artifact (the functions zip Lambda would receive).
+     *
+     * @param cloudEnvironment what every function sees besides its own environment: the local
+     *                         cloud's AWS_ENDPOINT_URL and credentials
+     */
+    public static FunctionHost start(Path artifactZip, Path workDirectory, Map<String, String> cloudEnvironment,
+                                     int maxWorkersPerFunction) throws IOException {
+        if (!Files.isRegularFile(artifactZip)) {
+            throw new IOException("The functions' deployment artifact " + artifactZip + " does not exist. "
+                    + "Build it first: mvn -B -pl functions package -DskipTests (./vm2ami does this for you).");
+        }
+        Path taskRoot = workDirectory.resolve("task");
+        unzip(artifactZip, taskRoot);
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        WorkerLaunch launch = new WorkerLaunch(java, runtimeClasspath(), taskRoot, Map.copyOf(cloudEnvironment),
+                workDirectory.resolve("logs"));
+        return new FunctionHost(launch, maxWorkersPerFunction);
+    }
+
+    /** Where the local cloud posts invocations. */
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Folder with one log file per function (everything the handlers wrote). */
+    public Path logDirectory() {
+        return launch.logDirectory();
+    }
+
+    public InvocationResult invoke(Invocation invocation) {
+        WorkerPool pool = pools.computeIfAbsent(invocation.workerKey(), k -> new WorkerPool());
+        Worker worker;
+        try {
+            worker = pool.acquire(invocation);
+        } catch (IOException e) {
+            return InvocationResult.error("Runtime.StartError",
+                    "could not start a worker for " + invocation.functionName() + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return InvocationResult.error("Runtime.Interrupted", "the host is shutting down");
+        }
+        try {
+            return worker.invoke(invocation);
+        } finally {
+            pool.release(worker);
+        }
+    }
+
+    private void handleInvoke(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            JsonNode request = JSON.readTree(exchange.getRequestBody());
+            Map<String, String> environment = new LinkedHashMap<>();
+            request.path("environment").fields().forEachRemaining(e -> environment.put(e.getKey(), e.getValue().asText()));
+            Invocation invocation = new Invocation(
+                    request.path("functionName").asText(),
+                    request.path("functionArn").asText(),
+                    request.path("handler").asText(),
+                    request.path("timeoutSeconds").asInt(3),
+                    request.path("memoryMb").asInt(128),
+                    request.path("region").asText("us-east-1"),
+                    environment,
+                    JSON.writeValueAsBytes(request.path("event")));
+            InvocationResult result = invoke(invocation);
+            ObjectNode response = JSON.createObjectNode();
+            response.put("payload", result.payloadText());
+            response.put("error", result.functionError());
+                        byte[] body = JSON.writeValueAsBytes(response);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        pools.values().forEach(WorkerPool::close);
+        executor.shutdownNow();
+    }
+
+    /** Warm workers of one function configuration; at most maxWorkersPerFunction at a time. */
+    private final class WorkerPool {
+        private final Deque<Worker> idle = new ArrayDeque<>();
+        private final List<Worker> all = new ArrayList<>();
+        private boolean closed;
+
+        synchronized Worker acquire(Invocation spec) throws IOException, InterruptedException {
+            while (true) {
+                if (closed) throw new IOException("the function host is closed");
+                all.removeIf(w -> !w.alive());
+                for (Iterator<Worker> it = idle.iterator(); it.hasNext(); ) {
+                    Worker w = it.next();
+                    it.remove();
+                    if (w.alive()) return w;
+                }
+                if (all.size() < maxWorkersPerFunction) {
+                    Worker w = Worker.start(spec, launch);
+                    all.add(w);
+                    return w;
+                }
+                wait(100);
+            }
+        }
+
+        synchronized void release(Worker worker) {
+            if (worker.alive() && !closed) idle.push(worker);
+            notifyAll();
+        }
+
+        synchronized void close() {
+            closed = true;
+            all.forEach(Worker::close);
+            all.clear();
+            idle.clear();
+            notifyAll();
+        }
+    }
+
+    /** The classpath Lambda's java21 runtime provides: the runtime interface client and its libraries. */
+    private static String runtimeClasspath() {
+        List<Class<?>> anchors = List.of(
+                WorkerMain.class,
+                com.amazonaws.services.lambda.runtime.api.client.AWSLambda.class,
+                com.amazonaws.services.lambda.runtime.Context.class,
+                com.amazonaws.services.lambda.runtime.serialization.PojoSerializer.class);
+        List<String> entries = new ArrayList<>();
+        for (Class<?> anchor : anchors) {
+            try {
+                String entry = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+                if (!entries.contains(entry)) entries.add(entry);
+            } catch (URISyntaxException e) {
+                throw new IllegalStateException("cannot locate the jar of " + anchor.getName(), e);
+            }
+        }
+        return String.join(java.io.File.pathSeparator, entries);
+    }
+
+    private static void unzip(Path zip, Path target) throws IOException {
+        Files.createDirectories(target);
+        try (InputStream in = Files.newInputStream(zip); ZipInputStream zin = new ZipInputStream(in)) {
+            ZipEntry entry;
+            while ((entry = zin.getNextEntry()) != null) {
+                Path out = target.resolve(entry.getName()).normalize();
+                if (!out.startsWith(target)) throw new IOException("zip entry outside the target: " + entry.getName());
+                if (entry.isDirectory()) {
+                    Files.createDirectories(out);
+                } else {
+                    Files.createDirectories(out.getParent());
+                    Files.copy(zin, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package dev.vm2ami.local.host;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * How the host starts worker JVMs: which java, the runtime classpath (the runtime interface client
+ * and WorkerMain: what Lambda provides), the task root (the unpacked deployment artifact: what the
+ * user uploads), the local cloud's endpoint and credentials, and where function logs go.
+ */
+record WorkerLaunch(Path javaExecutable, String runtimeClasspath, Path taskRoot,
+                    Map<String, String> cloudEnvironment, Path logDirectory) {
+
+    Path logFile(String functionName) {
+        return logDirectory.resolve(functionName + ".log");
+    }
+}
