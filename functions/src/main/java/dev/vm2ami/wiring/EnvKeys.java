@@ -10,12 +10,18 @@ public final class EnvKeys {
 
     // Timing knobs: the start function copies them into each execution's input, so the same
     // ASL runs with minutes on AWS and with seconds on the local cloud.
+    /** Expected stage durations (import-stages.json) are multiplied by this: 1 on AWS, the simulator's factor locally. */
+    public static final String TIME_SCALE = "VM2AMI_TIME_SCALE";
+    /** The longest wait between two looks at an import task. */
     public static final String POLL_SECONDS = "VM2AMI_POLL_SECONDS";
+    /** The shortest wait between two looks at an import task. */
     public static final String MIN_POLL_SECONDS = "VM2AMI_MIN_POLL_SECONDS";
-    public static final String MAX_POLL_SECONDS = "VM2AMI_MAX_POLL_SECONDS";
     public static final String DEADLINE_SECONDS = "VM2AMI_DEADLINE_SECONDS";
     public static final String MAX_ATTEMPTS = "VM2AMI_MAX_ATTEMPTS";
-    /** Stall thresholds per stage, e.g. {@code booting=1800,converting=5400}; unnamed stages use the defaults. */
+    /**
+     * Stall thresholds in seconds: one number for every stage, or per stage, e.g.
+     * {@code booting=3600,converting=7200}; unnamed stages default to a wide margin over their measured duration.
+     */
     public static final String STALL_SECONDS = "VM2AMI_STALL_SECONDS";
     public static final String QUOTA_BACKOFF_SECONDS = "VM2AMI_QUOTA_BACKOFF_SECONDS";
     public static final String QUOTA_BACKOFF_MAX_SECONDS = "VM2AMI_QUOTA_BACKOFF_MAX_SECONDS";

@@ -11,8 +11,8 @@ import java.util.stream.Stream;
 public enum PipelineFunction {
     START("start", "dev.vm2ami.intake.StartImportHandler::handleRequest",
             "S3 event notifications from the intake queue -> one Step Functions execution per object version",
-            60, 512, List.of(EnvKeys.STATE_MACHINE_ARN, EnvKeys.IMAGE_PREFIX, EnvKeys.POLL_SECONDS,
-                    EnvKeys.MIN_POLL_SECONDS, EnvKeys.MAX_POLL_SECONDS, EnvKeys.DEADLINE_SECONDS,
+            60, 512, List.of(EnvKeys.STATE_MACHINE_ARN, EnvKeys.IMAGE_PREFIX, EnvKeys.TIME_SCALE,
+                    EnvKeys.POLL_SECONDS, EnvKeys.MIN_POLL_SECONDS, EnvKeys.DEADLINE_SECONDS,
                     EnvKeys.MAX_ATTEMPTS, EnvKeys.STALL_SECONDS, EnvKeys.QUOTA_BACKOFF_SECONDS,
                     EnvKeys.QUOTA_BACKOFF_MAX_SECONDS, EnvKeys.RETRY_BACKOFF_SECONDS)),
     INSPECT("inspect", "dev.vm2ami.inspect.InspectImageHandler::handleRequest",

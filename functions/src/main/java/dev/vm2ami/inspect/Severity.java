@@ -1,0 +1,5 @@
+package dev.vm2ami.inspect;
+
+public enum Severity {
+    INFO, WARNING, ERROR
+}
