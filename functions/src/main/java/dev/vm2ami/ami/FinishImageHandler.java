@@ -1,0 +1,26 @@
+package dev.vm2ami.ami;
+
+import dev.vm2ami.config.Clients;
+import dev.vm2ami.config.PipelineSettings;
+import dev.vm2ami.job.ImportJob;
+import dev.vm2ami.job.JobHandler;
+
+import java.time.Clock;
+
+/** The finish step: one named, tagged AMI per image; the import-ami intermediate retired. */
+public final class FinishImageHandler extends JobHandler {
+    private final AmiFinisher finisher;
+
+    public FinishImageHandler() {
+        this(new AmiFinisher(new Ec2Images(Clients.ec2()), PipelineSettings.fromEnvironment(System.getenv()), Clock.systemUTC()));
+    }
+
+    public FinishImageHandler(AmiFinisher finisher) {
+        this.finisher = finisher;
+    }
+
+    @Override
+    public ImportJob handle(ImportJob job) {
+        return finisher.finish(job);
+    }
+}

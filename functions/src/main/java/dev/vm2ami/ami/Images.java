@@ -1,0 +1,27 @@
+package dev.vm2ami.ami;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The EC2 image calls the finish step makes; {@link Ec2Images} is the real one. */
+public interface Images {
+    Optional<ImageView> describe(String imageId);
+
+    /** CopyImage in this Region; throws {@link DuplicateNameException} when the name is taken. */
+    String copy(String sourceImageId, String name, String description, String kmsKeyId);
+
+    void tag(List<String> resourceIds, Map<String, String> tags);
+
+    void deregister(String imageId);
+
+    void deleteSnapshot(String snapshotId);
+
+    String region();
+
+    final class DuplicateNameException extends RuntimeException {
+        public DuplicateNameException(String name, Throwable cause) {
+            super("an AMI named '" + name + "' already exists", cause);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.vm2ami.importtask;
+
+import dev.vm2ami.config.Clients;
+import dev.vm2ami.job.ImportJob;
+import dev.vm2ami.job.JobHandler;
+import dev.vm2ami.job.TransientFailure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+
+/** The check step: one look at the import task, and the decision what happens next. */
+public final class CheckImportHandler extends JobHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(CheckImportHandler.class);
+
+    private final ImportService imports;
+    private final TaskTracker tracker;
+    private final Clock clock;
+
+    public CheckImportHandler() {
+        this(new Ec2ImportService(Clients.ec2()), new TaskTracker(ImportStages.measured(), new SecureRandom()), Clock.systemUTC());
+    }
+
+    public CheckImportHandler(ImportService imports, TaskTracker tracker, Clock clock) {
+        this.imports = imports;
+        this.tracker = tracker;
+        this.clock = clock;
+    }
+
+    @Override
+    public ImportJob handle(ImportJob job) {
+        String taskId = job.importTaskId();
+        ImportJob next;
+        try {
+            next = tracker.observe(job, imports.describe(taskId), clock.instant());
+        } catch (ImportApiException e) {
+            if (e.throttled()) {
+                LOG.info("DescribeImportImageTasks is throttled ({}): looking again later", e.code());
+                return tracker.throttled(job, clock.instant());
+            }
+            throw new TransientFailure("DescribeImportImageTasks " + taskId + " failed: " + e.getMessage(), e);
+        }
+        ImportJob.TaskStatus t = next.task();
+        LOG.info("import task {}: {} {} {}% -> {} (next look in {} s)", taskId, t.status(),
+                t.statusMessage() == null ? "" : t.statusMessage(), t.progress() == null ? "-" : t.progress(), t.next(),
+                t.nextCheckSeconds());
+        return next;
+    }
+}

@@ -1,0 +1,70 @@
+package dev.vm2ami.importtask;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.vm2ami.job.Json;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The StatusMessage stages an import task walks while active, with their measured durations
+ * ({@code import-stages.json}, the one source the check step, the simulator and the README share).
+ */
+public final class ImportStages {
+    public static final String RESOURCE = "dev/vm2ami/importtask/import-stages.json";
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Stage(String name, int seconds, int progressFrom, int progressTo) {}
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    private record Model(List<Stage> stages) {}
+
+    private static final ImportStages MEASURED = load();
+
+    private final List<Stage> stages;
+
+    private ImportStages(List<Stage> stages) {
+        this.stages = List.copyOf(stages);
+    }
+
+    public static ImportStages measured() {
+        return MEASURED;
+    }
+
+    private static ImportStages load() {
+        try (InputStream in = ImportStages.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+            if (in == null) throw new IllegalStateException(RESOURCE + " is not on the classpath");
+            return new ImportStages(Json.MAPPER.readValue(in, Model.class).stages());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + RESOURCE, e);
+        }
+    }
+
+    public List<Stage> all() {
+        return stages;
+    }
+
+    public Optional<Stage> find(String statusMessage) {
+        if (statusMessage == null) return Optional.empty();
+        return stages.stream().filter(s -> s.name().equalsIgnoreCase(statusMessage.trim())).findFirst();
+    }
+
+    /** Expected seconds from the start of this stage to the end of the import. */
+    public int secondsFromStartOf(Stage stage) {
+        int total = 0;
+        boolean counting = false;
+        for (Stage s : stages) {
+            if (s.name().equals(stage.name())) counting = true;
+            if (counting) total += s.seconds();
+        }
+        return total;
+    }
+
+    /** Expected seconds of a whole import. */
+    public int totalSeconds() {
+        return stages.stream().mapToInt(Stage::seconds).sum();
+    }
+}

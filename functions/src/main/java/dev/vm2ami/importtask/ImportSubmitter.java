@@ -1,0 +1,137 @@
+package dev.vm2ami.importtask;
+
+import dev.vm2ami.config.PipelineSettings;
+import dev.vm2ami.job.ImportJob;
+import dev.vm2ami.job.TransientFailure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts the import task of an attempt. When the account's import quota is exhausted (or an own
+ * admission limit is reached) it does not fail: it answers "not admitted, ask again after N s"
+ * with exponential backoff and full jitter, and the state machine waits in a Wait state.
+ */
+public final class ImportSubmitter {
+    private static final Logger LOG = LoggerFactory.getLogger(ImportSubmitter.class);
+    public static final String TAG_EXECUTION = "vm2ami:execution";
+    public static final String TAG_SOURCE_BUCKET = "vm2ami:source-bucket";
+    public static final String TAG_SOURCE_KEY = "vm2ami:source-key";
+    public static final String TAG_ATTEMPT = "vm2ami:attempt";
+
+    private final ImportService imports;
+    private final PipelineSettings settings;
+    private final Backoff backoff;
+    private final Clock clock;
+
+    public ImportSubmitter(ImportService imports, PipelineSettings settings, Backoff backoff, Clock clock) {
+        this.imports = imports;
+        this.settings = settings;
+        this.backoff = backoff;
+        this.clock = clock;
+    }
+
+    public ImportJob submit(ImportJob job) {
+        ImportJob.Submission previous = job.submission();
+        // A new attempt after a retryable failure; the same attempt again after a quota wait.
+        int attempt = previous == null ? 1 : previous.admitted() ? previous.attempt() + 1 : previous.attempt();
+        int quotaWaits = previous == null || previous.admitted() ? 0 : previous.quotaWaits();
+        String firstTriedAt = previous != null && !previous.admitted() ? previous.firstTriedAt() : clock.instant().toString();
+        String token = clientToken(job.executionName(), attempt);
+
+        if (settings.maxConcurrentImports() > 0) {
+            int active = countActiveOrNull(job);
+            if (active >= settings.maxConcurrentImports()) {
+                LOG.info("{} import tasks active, at the configured limit of {}: waiting", active, settings.maxConcurrentImports());
+                return notAdmitted(job, attempt, token, quotaWaits + 1, firstTriedAt);
+            }
+        }
+
+        ImportRequest request = request(job, token, attempt);
+        String taskId;
+        try {
+            taskId = imports.startImport(request);
+        } catch (ImportApiException e) {
+            if (e.quotaExhausted() || e.throttled()) {
+                LOG.info("ImportImage answered {}: waiting for a free import slot", e.code());
+                return notAdmitted(job, attempt, token, quotaWaits + 1, firstTriedAt);
+            }
+            if (e.serverSide()) {
+                throw new TransientFailure("ImportImage failed on the AWS side for " + job.source().key() + ": " + e.getMessage(), e);
+            }
+            FailureCatalog.Classification c = FailureCatalog.classify(e.code() + ": " + e.getMessage());
+            FailureCategory category = c.category() == FailureCategory.SERVER_ERROR ? FailureCategory.CLIENT_ERROR : c.category();
+            LOG.warn("ImportImage refused the request: {}", e.getMessage());
+            return job.withSubmission(new ImportJob.Submission(attempt, token, true, quotaWaits, 0, firstTriedAt, null, null))
+                    .withFailure(new ImportJob.Failure(category.name(), "ImportImage refused the image: " + c.summary(),
+                            c.hint(), e.getMessage()));
+        }
+        String now = clock.instant().toString();
+        LOG.info("started import task {} (attempt {})", taskId, attempt);
+        List<ImportJob.Attempt> attempts = new ArrayList<>(job.attempts());
+        if (attempts.stream().noneMatch(a -> a.importTaskId().equals(taskId))) {
+            attempts.add(new ImportJob.Attempt(attempt, taskId, now, null, null, null));
+        }
+        int firstLook = Math.max(job.timing().minPollSeconds(),
+                (int) Math.min(job.timing().pollSeconds(), ImportStages.measured().all().get(0).seconds() * job.timing().timeScale()));
+        return job.withSubmission(new ImportJob.Submission(attempt, token, true, quotaWaits, 0, firstTriedAt, now, taskId))
+                .withAttempts(attempts)
+                .withTask(new ImportJob.TaskStatus(taskId, "active", null, null, null, List.of(), List.of(), now, "WAIT",
+                        firstLook, null, null, 0, 0));
+    }
+
+    private int countActiveOrNull(ImportJob job) {
+        try {
+            return imports.countActive();
+        } catch (ImportApiException e) {
+            if (e.throttled()) return Integer.MAX_VALUE; // cannot tell: wait as if full
+            throw new TransientFailure("could not count active import tasks for " + job.source().key(), e);
+        }
+    }
+
+    private ImportJob notAdmitted(ImportJob job, int attempt, String token, int quotaWaits, String firstTriedAt) {
+        int wait = backoff.seconds(quotaWaits, job.timing().quotaBackoffSeconds(), job.timing().quotaBackoffMaxSeconds());
+        return job.withSubmission(new ImportJob.Submission(attempt, token, false, quotaWaits, wait, firstTriedAt, null, null));
+    }
+
+    ImportRequest request(ImportJob job, String token, int attempt) {
+        ImportJob.ImageOptions o = job.image();
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put(TAG_EXECUTION, job.executionName());
+        tags.put(TAG_SOURCE_BUCKET, job.source().bucket());
+        tags.put(TAG_SOURCE_KEY, truncate(job.source().key(), 256));
+        tags.put(TAG_ATTEMPT, Integer.toString(attempt));
+        String description = o.description() != null && !o.description().isBlank() ? o.description()
+                : truncate("vm2ami import of s3://" + job.source().bucket() + "/" + job.source().key(), 255);
+        return new ImportRequest(o.format().toLowerCase(java.util.Locale.ROOT), job.source().bucket(), job.source().key(),
+                settings.vmimportRoleName(), description, token, nz(o.licenseType()), nz(o.bootMode()), nz(o.platform()),
+                nz(o.architecture()), nz(o.usageOperation()), settings.kmsKeyId(), tags);
+    }
+
+    /** One token per execution and attempt: a retried Lambda gets the same task, a new attempt a new one. */
+    public static String clientToken(String executionName, int attempt) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest((executionName + "#" + attempt).getBytes(StandardCharsets.UTF_8));
+            return "vm2ami-" + HexFormat.of().formatHex(digest, 0, 24);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static String truncate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max);
+    }
+}

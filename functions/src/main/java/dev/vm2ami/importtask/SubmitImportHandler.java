@@ -1,0 +1,28 @@
+package dev.vm2ami.importtask;
+
+import dev.vm2ami.config.Clients;
+import dev.vm2ami.config.PipelineSettings;
+import dev.vm2ami.job.ImportJob;
+import dev.vm2ami.job.JobHandler;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+
+/** The submit step: ImportImage for the current attempt, or "wait" while the import quota is exhausted. */
+public final class SubmitImportHandler extends JobHandler {
+    private final ImportSubmitter submitter;
+
+    public SubmitImportHandler() {
+        this(new ImportSubmitter(new Ec2ImportService(Clients.ec2()), PipelineSettings.fromEnvironment(System.getenv()),
+                new Backoff(new SecureRandom()), Clock.systemUTC()));
+    }
+
+    public SubmitImportHandler(ImportSubmitter submitter) {
+        this.submitter = submitter;
+    }
+
+    @Override
+    public ImportJob handle(ImportJob job) {
+        return submitter.submit(job);
+    }
+}

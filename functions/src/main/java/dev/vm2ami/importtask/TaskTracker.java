@@ -1,0 +1,245 @@
+package dev.vm2ami.importtask;
+
+import dev.vm2ami.config.PipelineSettings;
+import dev.vm2ami.job.ImportJob;
+import dev.vm2ami.job.ImportJob.TaskStatus;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+
+/**
+ * Decides, from one look at the import task, what the state machine does next: wait (and for how
+ * long), finish, cancel a stuck, failing or overdue task, retry with a new task, or fail with a
+ * category and a hint. Keeps the stage timeline (when each stage was first seen) on the way.
+ */
+public final class TaskTracker {
+    public static final String WAIT = "WAIT";
+    public static final String FINISH = "FINISH";
+    public static final String CANCEL = "CANCEL";
+    public static final String RETRY = "RETRY";
+    public static final String FAIL = "FAIL";
+
+    /** Stall threshold of a stage: at least an hour, and six times its measured duration. */
+    static final int STALL_FLOOR_SECONDS = 3600;
+    static final int STALL_FACTOR = 6;
+
+    private final ImportStages stages;
+    private final RandomGenerator random;
+
+    public TaskTracker(ImportStages stages, RandomGenerator random) {
+        this.stages = stages;
+        this.random = random;
+    }
+
+    /** The job after looking at its task; {@code view} is empty when EC2 no longer knows the task. */
+    public ImportJob observe(ImportJob job, Optional<ImportTaskView> view, Instant now) {
+        TaskStatus previous = job.task();
+        String taskId = job.importTaskId();
+        if (view.isEmpty()) {
+            return fail(job, previous, now, FailureCatalog.decided(FailureCategory.INTERNAL,
+                    "EC2 no longer knows import task " + taskId + " (tasks are visible for 7 days).", null));
+        }
+        ImportTaskView t = view.get();
+        boolean changed = previous == null || !Objects.equals(previous.status(), t.status())
+                || !Objects.equals(previous.statusMessage(), t.statusMessage())
+                || !Objects.equals(previous.progress(), t.progress());
+        String lastChangeAt = changed || previous.lastChangeAt() == null ? now.toString() : previous.lastChangeAt();
+        List<ImportJob.StageSeen> timeline = new ArrayList<>(previous == null ? List.of() : previous.stages());
+        if ("active".equals(t.status()) && t.statusMessage() != null
+                && timeline.stream().noneMatch(s -> s.stage().equals(t.statusMessage()))) {
+            timeline.add(new ImportJob.StageSeen(t.statusMessage(), now.toString(), t.progress()));
+        }
+        if ("completed".equals(t.status()) && timeline.stream().noneMatch(s -> s.stage().equals("completed"))) {
+            timeline.add(new ImportJob.StageSeen("completed", now.toString(), 100));
+        }
+        String cancelReason = previous == null ? null : previous.cancelReason();
+        String cancelledAt = previous == null ? null : previous.cancelledAt();
+        int checks = (previous == null ? 0 : previous.checks()) + 1;
+        int throttled = previous == null ? 0 : previous.throttledChecks();
+        TaskStatus seen = new TaskStatus(t.importTaskId(), t.status(), t.statusMessage(), t.progress(), t.imageId(),
+                t.snapshotIds(), timeline, lastChangeAt, WAIT, 0, cancelReason, cancelledAt, checks, throttled);
+        PipelineSettings.Timing timing = job.timing();
+
+        switch (t.status()) {
+            case "completed" -> {
+                return job.withTask(next(seen, FINISH, 0)).withAttempts(close(job, t.importTaskId(), now, "COMPLETED", null));
+            }
+            case "deleting" -> {
+                if (overdue(job, now, Duration.ofSeconds(timing.pollSeconds()))) {
+                    return fail(job, seen, now, FailureCatalog.decided(FailureCategory.TIMEOUT, timeoutSummary(job), t.statusMessage()));
+                }
+                return job.withTask(next(seen, WAIT, timing.minPollSeconds()));
+            }
+            case "deleted" -> {
+                return afterDeleted(job, seen, t, now);
+            }
+            case "active" -> {
+                return whileActive(job, seen, t, now);
+            }
+            default -> {
+                return fail(job, seen, now, FailureCatalog.decided(FailureCategory.INTERNAL,
+                        "Import task " + t.importTaskId() + " is in a state vm2ami does not know: " + t.status(), t.statusMessage()));
+            }
+        }
+    }
+
+    /** DescribeImportImageTasks was throttled beyond the SDK's retries: look again later, never fail for it. */
+    public ImportJob throttled(ImportJob job, Instant now) {
+        TaskStatus p = job.task();
+        int throttled = (p == null ? 0 : p.throttledChecks()) + 1;
+        int wait = Math.min(job.timing().pollSeconds(), job.timing().minPollSeconds() * (1 + random.nextInt(1 << Math.min(throttled, 4))));
+        TaskStatus s = p == null
+                ? new TaskStatus(job.importTaskId(), "active", null, null, null, List.of(), List.of(), now.toString(), WAIT, wait, null, null, 0, throttled)
+                : new TaskStatus(p.importTaskId(), p.status(), p.statusMessage(), p.progress(), p.imageId(), p.snapshotIds(),
+                p.stages(), p.lastChangeAt(), WAIT, wait, p.cancelReason(), p.cancelledAt(), p.checks(), throttled);
+        return job.withTask(s);
+    }
+
+    private ImportJob whileActive(ImportJob job, TaskStatus seen, ImportTaskView t, Instant now) {
+        PipelineSettings.Timing timing = job.timing();
+        if (seen.cancelReason() != null) {
+            // vm2ami cancelled it already; AWS has not caught up. Ask again if it takes long, give up after a while.
+            Instant cancelledAt = Instant.parse(seen.cancelledAt());
+            if (now.isAfter(cancelledAt.plusSeconds(10L * timing.pollSeconds()))) {
+                return fail(job, seen, now, categoryOf(seen.cancelReason(), job, t));
+            }
+            if (now.isAfter(cancelledAt.plusSeconds(2L * timing.pollSeconds()))) {
+                return job.withTask(cancel(seen, seen.cancelReason(), now));
+            }
+            return job.withTask(next(seen, WAIT, timing.minPollSeconds()));
+        }
+        if (t.statusMessage() != null && t.statusMessage().startsWith("ServerError")) {
+            return job.withTask(cancel(seen, FailureCategory.SERVER_ERROR.name(), now));
+        }
+        if (overdue(job, now, Duration.ZERO)) {
+            return job.withTask(cancel(seen, FailureCategory.TIMEOUT.name(), now));
+        }
+        Optional<ImportStages.Stage> stage = stages.find(t.statusMessage());
+        long stalledFor = Duration.between(Instant.parse(seen.lastChangeAt()), now).toSeconds();
+        if (stalledFor > stallThreshold(stage.map(ImportStages.Stage::name).orElse(t.statusMessage()), timing)) {
+            return job.withTask(cancel(seen, FailureCategory.STUCK.name(), now));
+        }
+        return job.withTask(next(seen, WAIT, waitSeconds(seen, stage, now, timing)));
+    }
+
+    private ImportJob afterDeleted(ImportJob job, TaskStatus seen, ImportTaskView t, Instant now) {
+        FailureCatalog.Classification c = seen.cancelReason() != null ? categoryOf(seen.cancelReason(), job, t)
+                : FailureCatalog.classify(t.statusMessage());
+        List<ImportJob.Attempt> attempts = close(job, t.importTaskId(), now, c.category().name(), t.statusMessage());
+        int attempt = job.submission() == null ? 1 : job.submission().attempt();
+        boolean retry = c.category().retryable() && c.category() != FailureCategory.QUOTA
+                && attempt < job.timing().maxAttempts() && !overdue(job, now, Duration.ZERO);
+        if (retry) {
+            TaskStatus retrying = new TaskStatus(seen.importTaskId(), seen.status(), seen.statusMessage(), seen.progress(),
+                    seen.imageId(), seen.snapshotIds(), seen.stages(), seen.lastChangeAt(), RETRY,
+                    Math.max(1, job.timing().retryBackoffSeconds()), null, null, seen.checks(), seen.throttledChecks());
+            return job.withAttempts(attempts).withTask(retrying);
+        }
+        ImportJob closed = job.withAttempts(attempts);
+        String summary = c.summary();
+        if (attempts.size() > 1) summary += " (" + attempts.size() + " attempts: " + attemptSummary(attempts) + ")";
+        return fail(closed, seen, now, new FailureCatalog.Classification(c.category(), summary, c.hint(), c.awsMessage()));
+    }
+
+    private FailureCatalog.Classification categoryOf(String cancelReason, ImportJob job, ImportTaskView t) {
+        FailureCategory category = FailureCategory.valueOf(cancelReason);
+        String stage = job.task() == null ? null : job.task().statusMessage();
+        return switch (category) {
+            case STUCK -> FailureCatalog.decided(category, "The import task made no progress in '" + stage
+                    + "' for longer than its stall threshold, and was cancelled.", t.statusMessage());
+            case TIMEOUT -> FailureCatalog.decided(category, timeoutSummary(job), t.statusMessage());
+            default -> {
+                FailureCatalog.Classification c = FailureCatalog.classify(stage);
+                yield new FailureCatalog.Classification(category, c.summary(), c.hint(), stage);
+            }
+        };
+    }
+
+    private static String timeoutSummary(ImportJob job) {
+        return "The image was not imported within the deadline of " + job.timing().deadlineSeconds() + " s.";
+    }
+
+    private static String attemptSummary(List<ImportJob.Attempt> attempts) {
+        StringBuilder b = new StringBuilder();
+        for (ImportJob.Attempt a : attempts) {
+            if (!b.isEmpty()) b.append("; ");
+            b.append('#').append(a.attempt()).append(' ').append(a.importTaskId()).append(' ').append(a.outcome());
+        }
+        return b.toString();
+    }
+
+    private ImportJob fail(ImportJob job, TaskStatus seen, Instant now, FailureCatalog.Classification c) {
+        List<ImportJob.Attempt> attempts = seen == null ? job.attempts()
+                : close(job, seen.importTaskId(), now, c.category().name(), c.awsMessage());
+        ImportJob failed = job.withAttempts(attempts).withFailure(new ImportJob.Failure(c.category().name(), c.summary(), c.hint(), c.awsMessage()));
+        return seen == null ? failed : failed.withTask(next(seen, FAIL, 0));
+    }
+
+    /** The deadline counts from EC2's acceptance of the first task: waiting for the quota does not use it up. */
+    static boolean overdue(ImportJob job, Instant now, Duration grace) {
+        Instant start = null;
+        if (!job.attempts().isEmpty() && job.attempts().get(0).submittedAt() != null) {
+            start = Instant.parse(job.attempts().get(0).submittedAt());
+        } else if (job.adoption() != null && job.adoption().adoptedAt() != null) {
+            start = Instant.parse(job.adoption().adoptedAt());
+        }
+        return start != null && now.isAfter(start.plusSeconds(job.timing().deadlineSeconds()).plus(grace));
+    }
+
+    /** Seconds without any change after which a task in this stage counts as stuck. */
+    public int stallThreshold(String stageName, PipelineSettings.Timing timing) {
+        Integer configured = timing.stallSeconds().get(stageName);
+        if (configured == null) configured = timing.stallSeconds().get("*");
+        if (configured != null) return configured;
+        int measured = stages.find(stageName).map(ImportStages.Stage::seconds).orElse(STALL_FLOOR_SECONDS / STALL_FACTOR);
+        return (int) Math.max(1, Math.round(Math.max(STALL_FLOOR_SECONDS, STALL_FACTOR * measured) * timing.timeScale()));
+    }
+
+    /**
+     * Stage-aware wait: half the expected time left until the import completes, between the minimum
+     * and maximum poll. Long looks early, short ones near the end, backing off when a stage overruns.
+     */
+    int waitSeconds(TaskStatus seen, Optional<ImportStages.Stage> stage, Instant now, PipelineSettings.Timing timing) {
+        double scale = timing.timeScale();
+        Instant enteredStage = seen.stages().stream().filter(s -> s.stage().equals(seen.statusMessage()))
+                .map(s -> Instant.parse(s.firstSeenAt())).findFirst().orElse(now);
+        double inStage = Duration.between(enteredStage, now).toMillis() / 1000.0;
+        double expectedLeft = stage.map(s -> stages.secondsFromStartOf(s) * scale - inStage)
+                .orElse(stages.totalSeconds() * scale / 2);
+        double wait = expectedLeft > 0 ? expectedLeft / 2 : inStage / 4;
+        return (int) Math.max(timing.minPollSeconds(), Math.min(timing.pollSeconds(), Math.round(wait)));
+    }
+
+    private static TaskStatus next(TaskStatus s, String next, int seconds) {
+        return new TaskStatus(s.importTaskId(), s.status(), s.statusMessage(), s.progress(), s.imageId(), s.snapshotIds(),
+                s.stages(), s.lastChangeAt(), next, seconds, s.cancelReason(), s.cancelledAt(), s.checks(), s.throttledChecks());
+    }
+
+    private static TaskStatus cancel(TaskStatus s, String reason, Instant now) {
+        return new TaskStatus(s.importTaskId(), s.status(), s.statusMessage(), s.progress(), s.imageId(), s.snapshotIds(),
+                s.stages(), s.lastChangeAt(), CANCEL, 0, reason, now.toString(), s.checks(), s.throttledChecks());
+    }
+
+    private static List<ImportJob.Attempt> close(ImportJob job, String taskId, Instant now, String outcome, String message) {
+        List<ImportJob.Attempt> out = new ArrayList<>();
+        boolean found = false;
+        for (ImportJob.Attempt a : job.attempts()) {
+            if (a.importTaskId().equals(taskId) && a.endedAt() == null) {
+                out.add(new ImportJob.Attempt(a.attempt(), a.importTaskId(), a.submittedAt(), now.toString(), outcome, message));
+                found = true;
+            } else {
+                out.add(a);
+            }
+        }
+        if (!found && out.stream().noneMatch(a -> a.importTaskId().equals(taskId))) {
+            int attempt = job.submission() == null ? 1 : job.submission().attempt();
+            out.add(new ImportJob.Attempt(attempt, taskId, null, now.toString(), outcome, message));
+        }
+        return out;
+    }
+}

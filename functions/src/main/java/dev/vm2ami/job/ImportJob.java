@@ -1,0 +1,183 @@
+package dev.vm2ami.job;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.vm2ami.config.PipelineSettings;
+import dev.vm2ami.inspect.Finding;
+import dev.vm2ami.inspect.PartitionInfo;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The state of one image's import: the document the state machine carries from step to step.
+ * The start function creates it; every Lambda takes it whole and returns it updated; the notify
+ * step turns it into the notification. Absent parts are null (and left out of the JSON).
+ *
+ * @param executionName the Step Functions execution, one per object version
+ * @param receivedAt    when the start function saw the S3 event (ISO-8601)
+ * @param timing        polling, stall, deadline and retry knobs (minutes on AWS, seconds locally)
+ * @param adoption      set when the reconciler hands this execution an import task started elsewhere
+ * @param image         what will be imported and how (format and per-image options)
+ * @param inspection    the pre-flight verdict
+ * @param submission    the current ImportImage attempt
+ * @param attempts      every import task started for this image and how it ended
+ * @param task          the current import task as DescribeImportImageTasks last showed it
+ * @param ami           the named AMI
+ * @param failure       why the image did not become an AMI
+ * @param fault         what Step Functions caught when a step itself failed
+ * @param notification  the terminal notification
+ */
+public record ImportJob(String executionName, String receivedAt, SourceObject source, PipelineSettings.Timing timing,
+                        Adoption adoption, ImageOptions image, Inspection inspection, Submission submission,
+                        List<Attempt> attempts, TaskStatus task, AmiResult ami, Failure failure, Fault fault,
+                        Notification notification) {
+
+    public ImportJob {
+        attempts = attempts == null ? List.of() : List.copyOf(attempts);
+    }
+
+    public static ImportJob start(String executionName, String receivedAt, SourceObject source, PipelineSettings.Timing timing) {
+        return new ImportJob(executionName, receivedAt, source, timing, null, null, null, null, List.of(), null, null, null, null, null);
+    }
+
+    /** The S3 object version this job imports. */
+    public record SourceObject(String bucket, String key, String versionId, String etag, Long size, String sequencer,
+                               String eventTime) {
+        /** versionId when the bucket is versioned, else the ETag: what identifies the content. */
+        public String version() {
+            return versionId != null && !versionId.isBlank() && !"null".equals(versionId) ? versionId : etag;
+        }
+    }
+
+    /** An import task this execution takes over (from the reconciler). */
+    public record Adoption(String importTaskId, String previousExecution, String adoptedAt) {}
+
+    /**
+     * What the import will ask for: the format found in the bytes and the per-image options
+     * (sidecar manifest, then object metadata, then the stack's defaults).
+     */
+    public record ImageOptions(String format, String team, String licenseType, String bootMode, String description,
+                               String platform, String architecture, String usageOperation, String amiName,
+                               Map<String, String> tags) {
+        public ImageOptions {
+            tags = tags == null ? Map.of() : Map.copyOf(tags);
+        }
+    }
+
+    public record Inspection(String verdict, String format, List<Finding> findings, List<PartitionInfo> partitions,
+                             long bytesRead, int rangeRequests) {
+        public Inspection {
+            findings = findings == null ? List.of() : List.copyOf(findings);
+            partitions = partitions == null ? List.of() : List.copyOf(partitions);
+        }
+    }
+
+    /**
+     * @param admitted          false while the account's import quota is exhausted
+     * @param quotaWaits        how many times ImportImage answered that the quota is exhausted
+     * @param retryAfterSeconds how long to wait before asking again
+     */
+    public record Submission(int attempt, String clientToken, boolean admitted, int quotaWaits, int retryAfterSeconds,
+                             String firstTriedAt, String submittedAt, String importTaskId) {}
+
+    /** One import task of this image and how it ended. */
+    public record Attempt(int attempt, String importTaskId, String submittedAt, String endedAt, String outcome,
+                          String message) {}
+
+    /**
+     * @param stages           when each StatusMessage stage was first seen
+     * @param lastChangeAt     when status, stage or progress last changed (stall detection)
+     * @param next             what the state machine does next: WAIT, FINISH, CANCEL, RETRY or FAIL
+     * @param nextCheckSeconds how long to wait before the next look (or before re-submitting)
+     * @param cancelReason     why vm2ami cancelled the task (STUCK, TIMEOUT, SERVER_ERROR)
+     */
+    public record TaskStatus(String importTaskId, String status, String statusMessage, Integer progress, String imageId,
+                             List<String> snapshotIds, List<StageSeen> stages, String lastChangeAt, String next,
+                             int nextCheckSeconds, String cancelReason, String cancelledAt, int checks,
+                             int throttledChecks) {
+        public TaskStatus {
+            snapshotIds = snapshotIds == null ? List.of() : List.copyOf(snapshotIds);
+            stages = stages == null ? List.of() : List.copyOf(stages);
+        }
+    }
+
+    public record StageSeen(String stage, String firstSeenAt, Integer progress) {}
+
+    /**
+     * @param intermediateImageId the {@code import-ami-…} image ImportImage registered
+     * @param next                WAIT while the named copy is pending, DONE when it is available
+     */
+    public record AmiResult(String imageId, String imageName, String region, List<String> snapshotIds,
+                            String intermediateImageId, String next, int nextCheckSeconds) {
+        public AmiResult {
+            snapshotIds = snapshotIds == null ? List.of() : List.copyOf(snapshotIds);
+        }
+    }
+
+    /**
+     * @param category   CLIENT_ERROR, SERVER_ERROR, STUCK, QUOTA, PERMISSIONS, TIMEOUT, CANCELLED or INTERNAL
+     * @param message    what happened, in the user's terms
+     * @param hint       what to do about it
+     * @param awsMessage the message AWS gave, verbatim
+     */
+    public record Failure(String category, String message, String hint, String awsMessage) {}
+
+    /** What a Step Functions Catch put into the state: the error name and its cause. */
+    public record Fault(@JsonProperty("Error") String error, @JsonProperty("Cause") String cause) {}
+
+    /** The SNS message the Publish step sends. */
+    public record Notification(String status, String subject, String message,
+                               Map<String, MessageAttribute> messageAttributes) {}
+
+    public record MessageAttribute(@JsonProperty("DataType") String dataType,
+                                   @JsonProperty("StringValue") String stringValue) {
+        public static MessageAttribute string(String value) {
+            return new MessageAttribute("String", value);
+        }
+    }
+
+    // Updates: each returns a copy with one part replaced.
+
+    public ImportJob withAdoption(Adoption a) {
+        return new ImportJob(executionName, receivedAt, source, timing, a, image, inspection, submission, attempts, task, ami, failure, fault, notification);
+    }
+
+    public ImportJob withImage(ImageOptions i) {
+        return new ImportJob(executionName, receivedAt, source, timing, adoption, i, inspection, submission, attempts, task, ami, failure, fault, notification);
+    }
+
+    public ImportJob withInspection(Inspection i) {
+        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, i, submission, attempts, task, ami, failure, fault, notification);
+    }
+
+    public ImportJob withSubmission(Submission s) {
+        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, inspection, s, attempts, task, ami, failure, fault, notification);
+    }
+
+    public ImportJob withAttempts(List<Attempt> a) {
+        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, inspection, submission, a, task, ami, failure, fault, notification);
+    }
+
+    public ImportJob withTask(TaskStatus t) {
+        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, inspection, submission, attempts, t, ami, failure, fault, notification);
+    }
+
+    public ImportJob withAmi(AmiResult a) {
+        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, inspection, submission, attempts, task, a, failure, fault, notification);
+    }
+
+    public ImportJob withFailure(Failure f) {
+        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, inspection, submission, attempts, task, ami, f, fault, notification);
+    }
+
+    public ImportJob withNotification(Notification n) {
+        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, inspection, submission, attempts, task, ami, failure, fault, n);
+    }
+
+    /** The import task id of the current attempt, if one was started. */
+    public String importTaskId() {
+        if (task != null && task.importTaskId() != null) return task.importTaskId();
+        if (submission != null && submission.importTaskId() != null) return submission.importTaskId();
+        return adoption != null ? adoption.importTaskId() : null;
+    }
+}

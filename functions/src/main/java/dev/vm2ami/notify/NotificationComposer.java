@@ -1,0 +1,158 @@
+package dev.vm2ami.notify;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vm2ami.importtask.FailureCatalog;
+import dev.vm2ami.importtask.FailureCategory;
+import dev.vm2ami.inspect.Finding;
+import dev.vm2ami.inspect.Severity;
+import dev.vm2ami.job.ImportJob;
+import dev.vm2ami.job.Json;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one terminal notification of an image: SUCCEEDED (the AMI), FAILED (category, AWS message,
+ * hint, attempts) or REJECTED (pre-flight findings with fixes). A JSON body for machines, a short
+ * subject for people, and message attributes (status, format, team, category) for SNS filter policies.
+ */
+public final class NotificationComposer {
+    public static final String SUCCEEDED = "SUCCEEDED";
+    public static final String FAILED = "FAILED";
+    public static final String REJECTED = "REJECTED";
+    private static final int SUBJECT_LIMIT = 99; // SNS: under 100 characters, no line breaks
+
+    public ImportJob compose(ImportJob job, Instant now) {
+        String status = status(job);
+        ImportJob.Failure failure = failure(job, status);
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("status", status);
+        ObjectNode source = body.putObject("source");
+        source.put("bucket", job.source().bucket());
+        source.put("key", job.source().key());
+        if (job.source().versionId() != null && !"null".equals(job.source().versionId())) source.put("versionId", job.source().versionId());
+        if (job.source().etag() != null) source.put("etag", job.source().etag());
+        if (job.source().size() != null) source.put("size", job.source().size());
+        String format = job.image() == null ? null : job.image().format();
+        String team = job.image() == null ? null : job.image().team();
+        putIfPresent(body, "format", format);
+        putIfPresent(body, "team", team);
+        putIfPresent(body, "importTaskId", job.importTaskId());
+        if (job.ami() != null && SUCCEEDED.equals(status)) {
+            body.put("imageId", job.ami().imageId());
+            body.put("imageName", job.ami().imageName());
+            body.put("region", job.ami().region());
+            ArrayNode snapshots = body.putArray("snapshotIds");
+            job.ami().snapshotIds().forEach(snapshots::add);
+        }
+        if (job.receivedAt() != null) {
+            body.put("durationSeconds", Math.max(0, Duration.between(Instant.parse(job.receivedAt()), now).toSeconds()));
+        }
+        ArrayNode stages = body.putArray("stages");
+        if (job.task() != null) {
+            job.task().stages().forEach(s -> {
+                ObjectNode n = stages.addObject();
+                n.put("stage", s.stage());
+                n.put("firstSeenAt", s.firstSeenAt());
+                if (s.progress() != null) n.put("progress", s.progress());
+            });
+        }
+        if (!job.attempts().isEmpty()) {
+            body.set("attempts", Json.MAPPER.valueToTree(job.attempts()));
+            body.put("retried", job.attempts().size() > 1);
+        }
+        if (failure != null) {
+            ObjectNode error = body.putObject("error");
+            error.put("category", failure.category());
+            error.put("message", failure.message());
+            error.put("hint", failure.hint());
+            putIfPresent(error, "awsMessage", failure.awsMessage());
+        }
+        List<Finding> findings = job.inspection() == null ? List.of() : job.inspection().findings();
+        if (REJECTED.equals(status)) {
+            body.set("findings", Json.MAPPER.valueToTree(findings));
+        } else {
+            List<Finding> warnings = findings.stream().filter(f -> f.severity() != Severity.INFO).toList();
+            if (!warnings.isEmpty()) body.set("warnings", Json.MAPPER.valueToTree(warnings));
+        }
+        body.put("executionName", job.executionName());
+
+        Map<String, ImportJob.MessageAttribute> attributes = new LinkedHashMap<>();
+        attributes.put("status", ImportJob.MessageAttribute.string(status));
+        if (format != null && !format.isEmpty()) attributes.put("format", ImportJob.MessageAttribute.string(format));
+        if (team != null && !team.isEmpty()) attributes.put("team", ImportJob.MessageAttribute.string(team));
+        if (failure != null) attributes.put("category", ImportJob.MessageAttribute.string(failure.category()));
+        try {
+            return job.withFailure(failure).withNotification(new ImportJob.Notification(status,
+                    subject(job, status, failure, findings), Json.MAPPER.writeValueAsString(body), attributes));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the notification of " + job.executionName() + " does not serialise", e);
+        }
+    }
+
+    static String status(ImportJob job) {
+        if (job.fault() != null || job.failure() != null) return FAILED;
+        if (job.inspection() != null && "REJECT".equals(job.inspection().verdict())) return REJECTED;
+        if (job.ami() != null && "DONE".equals(job.ami().next())) return SUCCEEDED;
+        return FAILED;
+    }
+
+    /** The failure to report: the one a step recorded, else what Step Functions caught, else "ended without an AMI". */
+    private static ImportJob.Failure failure(ImportJob job, String status) {
+        if (!FAILED.equals(status)) return null;
+        if (job.failure() != null) return job.failure();
+        if (job.fault() != null) {
+            String message = faultMessage(job.fault());
+            FailureCatalog.Classification c = FailureCatalog.decided(FailureCategory.INTERNAL,
+                    "vm2ami's " + step(job) + " step failed: " + message, message);
+            return new ImportJob.Failure(c.category().name(), c.summary(), c.hint(), job.fault().error());
+        }
+        FailureCatalog.Classification c = FailureCatalog.decided(FailureCategory.INTERNAL,
+                "The import ended without an AMI and without a recorded reason.", null);
+        return new ImportJob.Failure(c.category().name(), c.summary(), c.hint(), null);
+    }
+
+    private static String step(ImportJob job) {
+        if (job.inspection() == null) return "inspect";
+        if (job.task() == null) return "submit";
+        if (job.ami() == null && !"FINISH".equals(job.task().next())) return "check";
+        return "finish";
+    }
+
+    /** A Lambda error caught by Step Functions carries the error document as its Cause. */
+    static String faultMessage(ImportJob.Fault fault) {
+        String cause = fault.cause();
+        if (cause != null) {
+            try {
+                JsonNode doc = Json.MAPPER.readTree(cause);
+                if (doc != null && doc.hasNonNull("errorMessage")) return doc.path("errorMessage").asText();
+            } catch (JsonProcessingException ignored) {
+                // not JSON: use the cause as it is
+            }
+            return cause.length() > 500 ? cause.substring(0, 500) : cause;
+        }
+        return fault.error();
+    }
+
+    private static String subject(ImportJob job, String status, ImportJob.Failure failure, List<Finding> findings) {
+        String file = job.source().key().substring(job.source().key().lastIndexOf('/') + 1);
+        String subject = switch (status) {
+            case SUCCEEDED -> "vm2ami: " + file + " is " + job.ami().imageId();
+            case REJECTED -> "vm2ami: " + file + " rejected: " + findings.stream().filter(f -> f.severity() == Severity.ERROR)
+                    .map(Finding::code).findFirst().orElse("see findings");
+            default -> "vm2ami: " + file + " failed: " + failure.category();
+        };
+        subject = subject.replaceAll("[\\r\\n\\t]", " ");
+        return subject.length() <= SUBJECT_LIMIT ? subject : subject.substring(0, SUBJECT_LIMIT - 3) + "...";
+    }
+
+    private static void putIfPresent(ObjectNode node, String field, String value) {
+        if (value != null && !value.isEmpty()) node.put(field, value);
+    }
+}
