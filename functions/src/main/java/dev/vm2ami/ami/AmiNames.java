@@ -26,7 +26,8 @@ public final class AmiNames {
     }
 
     public static String sanitize(String name) {
-        String cleaned = name.replaceAll("[^A-Za-z0-9()\\[\\] ./'@_-]", "-").replaceAll("-{2,}", "-").strip();
+        String cleaned = name.replaceAll("[^A-Za-z0-9()\\[\\] ./'@_-]", "-")
+                .replaceAll("(\\s*-\\s*){2,}", "-").replaceAll("^[\\s-]+|[\\s-]+$", "");
         if (cleaned.length() > 128) cleaned = cleaned.substring(0, 128).strip();
         while (cleaned.length() < 3) cleaned = cleaned + "-ami";
         return cleaned;

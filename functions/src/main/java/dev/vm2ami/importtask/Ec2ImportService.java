@@ -13,6 +13,10 @@ import software.amazon.awssdk.services.ec2.model.SnapshotDetail;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -61,17 +65,22 @@ public final class Ec2ImportService implements ImportService {
     }
 
     @Override
-    public int countActive() {
-        int active = 0;
+    public List<ImportTaskView> active() {
+        List<ImportTaskView> active = new ArrayList<>();
         String token = null;
         do {
             String page = token;
             DescribeImportImageTasksResponse response = call(() -> ec2.describeImportImageTasks(d -> d.nextToken(page)
                     .filters(Filter.builder().name("task-state").values("active").build())));
-            active += response.importImageTasks().size();
+            response.importImageTasks().forEach(t -> active.add(view(t)));
             token = response.nextToken();
         } while (token != null && !token.isEmpty());
         return active;
+    }
+
+    @Override
+    public void cancel(String importTaskId, String reason) {
+        call(() -> ec2.cancelImportTask(r -> r.importTaskId(importTaskId).cancelReason(reason)));
     }
 
     static ImportTaskView view(ImportImageTask t) {
@@ -83,8 +92,10 @@ public final class Ec2ImportService implements ImportService {
                 // AWS always sends a number; anything else is treated as unknown progress
             }
         }
+        Map<String, String> tags = new LinkedHashMap<>();
+        t.tags().forEach(tag -> tags.put(tag.key(), tag.value()));
         return new ImportTaskView(t.importTaskId(), t.status(), t.statusMessage(), progress, t.imageId(),
-                t.snapshotDetails().stream().map(SnapshotDetail::snapshotId).filter(Objects::nonNull).toList());
+                t.snapshotDetails().stream().map(SnapshotDetail::snapshotId).filter(Objects::nonNull).toList(), tags);
     }
 
     private static <T> T call(Supplier<T> call) {

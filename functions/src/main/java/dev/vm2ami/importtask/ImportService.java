@@ -1,5 +1,6 @@
 package dev.vm2ami.importtask;
 
+import java.util.List;
 import java.util.Optional;
 
 /** The EC2 import calls vm2ami makes; {@link Ec2ImportService} is the real one. */
@@ -11,5 +12,13 @@ public interface ImportService {
     Optional<ImportTaskView> describe(String importTaskId);
 
     /** How many import tasks of the account are active in this Region. */
-    int countActive();
+    default int countActive() {
+        return active().size();
+    }
+
+    /** The account's active import tasks in this Region, with their tags. */
+    List<ImportTaskView> active();
+
+    /** CancelImportTask. */
+    void cancel(String importTaskId, String reason);
 }

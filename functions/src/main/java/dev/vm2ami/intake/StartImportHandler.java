@@ -9,7 +9,7 @@ import dev.vm2ami.config.PipelineSettings;
 import dev.vm2ami.wiring.EnvKeys;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 import software.amazon.lambda.powertools.metrics.Metrics;
-import software.amazon.lambda.powertools.metrics.MetricsFactory;
+import dev.vm2ami.config.PipelineMetrics;
 
 import java.time.Clock;
 
@@ -20,8 +20,8 @@ public final class StartImportHandler implements RequestHandler<SQSEvent, SQSBat
 
     public StartImportHandler() {
         this(new ImportStarter(new SfnExecutionStarter(Clients.sfn(), System.getenv(EnvKeys.STATE_MACHINE_ARN)),
-                PipelineSettings.fromEnvironment(System.getenv()), MetricsFactory.getMetricsInstance(), Clock.systemUTC()),
-                MetricsFactory.getMetricsInstance());
+                PipelineSettings.fromEnvironment(System.getenv()), PipelineMetrics.instance(), Clock.systemUTC()),
+                PipelineMetrics.instance());
     }
 
     public StartImportHandler(ImportStarter starter, Metrics metrics) {

@@ -5,7 +5,7 @@ import dev.vm2ami.job.JobHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.lambda.powertools.metrics.Metrics;
-import software.amazon.lambda.powertools.metrics.MetricsFactory;
+import dev.vm2ami.config.PipelineMetrics;
 import software.amazon.lambda.powertools.metrics.model.DimensionSet;
 import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
@@ -20,7 +20,7 @@ public final class ComposeNotificationHandler extends JobHandler {
     private final Clock clock;
 
     public ComposeNotificationHandler() {
-        this(new NotificationComposer(), MetricsFactory.getMetricsInstance(), Clock.systemUTC());
+        this(new NotificationComposer(), PipelineMetrics.instance(), Clock.systemUTC());
     }
 
     public ComposeNotificationHandler(NotificationComposer composer, Metrics metrics, Clock clock) {

@@ -48,5 +48,8 @@ class PipelineEndToEndTest {
         Notifications.Received n = awaitNotification(key, Duration.ofSeconds(90));
 
         assertThat(n.status()).as(n.body().toPrettyString()).isEqualTo("SUCCEEDED");
+        System.out.println(n.subject() + "\n" + n.attributes() + "\n" + n.body().toPrettyString());
+        System.out.println(cloud.clients().ec2().describeImages(r -> r.imageIds(n.body().path("imageId").asText())).images());
+        System.out.println("LOGS " + cloud.functionLogs());
     }
 }

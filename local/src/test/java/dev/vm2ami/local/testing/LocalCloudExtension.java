@@ -40,6 +40,8 @@ public final class LocalCloudExtension implements ParameterResolver {
             options = options.withTimeScale(config.timeScale()).withImportQuota(config.importQuota())
                     .withMaxWorkersPerFunction(config.maxWorkersPerFunction());
         }
+        // -Dvm2ami.keepLogs=true keeps the function and cloud logs of a test run for reading afterwards.
+        options = options.withKeepWorkDirectory(Boolean.getBoolean("vm2ami.keepLogs"));
         try {
             return LocalCloud.start(options);
         } catch (IOException e) {

@@ -1,0 +1,32 @@
+package dev.vm2ami.reconcile;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.vm2ami.config.Clients;
+import dev.vm2ami.config.PipelineSettings;
+import dev.vm2ami.importtask.Ec2ImportService;
+import dev.vm2ami.wiring.EnvKeys;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+
+import java.time.Clock;
+import java.util.Map;
+
+/** The reconcile function, run on a schedule: adopts or cancels import tasks no execution watches. */
+public final class ReconcileHandler implements RequestHandler<Map<String, Object>, Reconciler.Report> {
+    private final Reconciler reconciler;
+
+    public ReconcileHandler() {
+        this(new Reconciler(new Ec2ImportService(Clients.ec2()),
+                new SfnExecutions(Clients.sfn(), System.getenv(EnvKeys.STATE_MACHINE_ARN)),
+                PipelineSettings.fromEnvironment(System.getenv()), Clock.systemUTC()));
+    }
+
+    public ReconcileHandler(Reconciler reconciler) {
+        this.reconciler = reconciler;
+    }
+
+    @Override
+    public Reconciler.Report handleRequest(Map<String, Object> scheduledEvent, Context context) {
+        return PowertoolsLogging.withLogging(context, reconciler::reconcile);
+    }
+}

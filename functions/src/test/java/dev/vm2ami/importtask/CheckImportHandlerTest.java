@@ -1,0 +1,216 @@
+package dev.vm2ami.importtask;
+
+import dev.vm2ami.config.PipelineSettings;
+import dev.vm2ami.job.ImportJob;
+import dev.vm2ami.testing.Fixtures;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The check step against DescribeImportImageTasks responses as AWS gives them (events/describe-import-image-tasks). */
+class CheckImportHandlerTest {
+    static final String DIR = "events/describe-import-image-tasks/";
+    final ImportJob afterSubmit = Fixtures.job("events/jobs/after-submit.json");
+    final Deque<Object> answers = new ArrayDeque<>();
+
+    final ImportService imports = new ImportService() {
+        @Override
+        public String startImport(ImportRequest request) {
+            throw new AssertionError("the check step never starts imports");
+        }
+
+        @Override
+        public Optional<ImportTaskView> describe(String importTaskId) {
+            Object next = answers.removeFirst();
+            if (next instanceof ImportApiException e) throw e;
+            @SuppressWarnings("unchecked") Optional<ImportTaskView> view = (Optional<ImportTaskView>) next;
+            return view;
+        }
+
+        @Override
+        public List<ImportTaskView> active() {
+            return List.of();
+        }
+
+        @Override
+        public void cancel(String importTaskId, String reason) {
+            throw new AssertionError("not used");
+        }
+    };
+
+    CheckImportHandler at(String instant) {
+        return new CheckImportHandler(imports, new TaskTracker(ImportStages.measured(), new Random(7)),
+                Clock.fixed(Instant.parse(instant), ZoneOffset.UTC));
+    }
+
+    void answer(String fixture) {
+        answers.add(Optional.of(Fixtures.describedTask(DIR + fixture + ".json")));
+    }
+
+    @Test
+    void anActiveTaskIsWaitedForAndItsStagesAreRecordedWhenFirstSeen() {
+        answer("active-pending");
+        answer("active-converting");
+        answer("active-converting");
+
+        ImportJob first = at("2026-11-23T10:00:35Z").handle(afterSubmit);
+        ImportJob second = at("2026-11-23T10:03:00Z").handle(first);
+        ImportJob third = at("2026-11-23T10:05:00Z").handle(second);
+
+        assertThat(third.task().next()).isEqualTo("WAIT");
+        assertThat(third.task().stages()).extracting(ImportJob.StageSeen::stage).containsExactly("pending", "converting");
+        assertThat(third.task().stages().get(1).firstSeenAt()).isEqualTo("2026-11-23T10:03:00Z");
+        assertThat(third.task().lastChangeAt()).isEqualTo("2026-11-23T10:03:00Z");
+        assertThat(third.task().checks()).isEqualTo(3);
+        assertThat(third.task().nextCheckSeconds()).isBetween(15, 120);
+    }
+
+    @Test
+    void aCompletedTaskGoesOnToFinishWithItsImageAndSnapshot() {
+        answer("completed");
+
+        ImportJob job = at("2026-11-23T10:31:00Z").handle(afterSubmit);
+
+        assertThat(job.task().next()).isEqualTo("FINISH");
+        assertThat(job.task().imageId()).isEqualTo("ami-0fedcba9876543210");
+        assertThat(job.task().snapshotIds()).containsExactly("snap-0123456789abcdef0");
+        assertThat(job.attempts()).singleElement().satisfies(a -> assertThat(a.outcome()).isEqualTo("COMPLETED"));
+    }
+
+    @Test
+    void unknownOsIsAClientErrorWithAHintAndIsNotRetried() {
+        answer("deleted-unknown-os");
+
+        ImportJob job = at("2026-11-23T10:20:00Z").handle(afterSubmit);
+
+        assertThat(job.task().next()).isEqualTo("FAIL");
+        assertThat(job.failure().category()).isEqualTo("CLIENT_ERROR");
+        assertThat(job.failure().awsMessage()).isEqualTo("ClientError: Unknown OS / Missing OS files.");
+        assertThat(job.failure().hint()).contains("supported 64-bit OS");
+    }
+
+    @Test
+    void aServerErrorIsRetriedWhileAttemptsAreLeft() {
+        answer("deleted-server-error");
+
+        ImportJob job = at("2026-11-23T10:20:00Z").handle(afterSubmit);
+
+        assertThat(job.task().next()).isEqualTo("RETRY");
+        assertThat(job.failure()).isNull();
+        assertThat(job.attempts()).singleElement().satisfies(a -> assertThat(a.outcome()).isEqualTo("SERVER_ERROR"));
+    }
+
+    @Test
+    void aServerErrorOnTheLastAttemptFailsAndListsEveryAttempt() {
+        answer("deleted-server-error");
+        ImportJob.Submission s = afterSubmit.submission();
+        ImportJob third = afterSubmit.withSubmission(new ImportJob.Submission(3, s.clientToken(), true, 0, 0, s.firstTriedAt(),
+                s.submittedAt(), s.importTaskId())).withAttempts(List.of(
+                new ImportJob.Attempt(1, "import-ami-01", "2026-11-23T09:00:00Z", "2026-11-23T09:10:00Z", "SERVER_ERROR", "ServerError: x"),
+                new ImportJob.Attempt(2, "import-ami-02", "2026-11-23T09:12:00Z", "2026-11-23T09:20:00Z", "SERVER_ERROR", "ServerError: x"),
+                new ImportJob.Attempt(3, s.importTaskId(), s.submittedAt(), null, null, null)));
+
+        ImportJob job = at("2026-11-23T10:20:00Z").handle(third);
+
+        assertThat(job.task().next()).isEqualTo("FAIL");
+        assertThat(job.failure().category()).isEqualTo("SERVER_ERROR");
+        assertThat(job.failure().message()).contains("3 attempts").contains("import-ami-01").contains("import-ami-02");
+    }
+
+    @Test
+    void aServerErrorWhileStillActiveIsCancelled() {
+        answer("active-server-error");
+
+        ImportJob job = at("2026-11-23T10:10:00Z").handle(afterSubmit);
+
+        assertThat(job.task().next()).isEqualTo("CANCEL");
+        assertThat(job.task().cancelReason()).isEqualTo("SERVER_ERROR");
+    }
+
+    @Test
+    void aTaskWithoutProgressForLongerThanItsStagesThresholdIsCancelledAsStuckThenRetried() {
+        answer("active-booting");
+        answer("active-booting");
+        answer("deleting-cancelled");
+        answer("deleted-server-error");
+
+        ImportJob seen = at("2026-11-23T10:10:00Z").handle(afterSubmit);
+        int threshold = new TaskTracker(ImportStages.measured(), new Random()).stallThreshold("booting", afterSubmit.timing());
+        ImportJob later = at(Instant.parse("2026-11-23T10:10:00Z").plusSeconds(threshold + 1).toString()).handle(seen);
+        ImportJob deleting = at(Instant.parse("2026-11-23T10:10:00Z").plusSeconds(threshold + 30).toString()).handle(later);
+        ImportJob deleted = at(Instant.parse("2026-11-23T10:10:00Z").plusSeconds(threshold + 60).toString()).handle(deleting);
+
+        assertThat(threshold).isEqualTo(3600);
+        assertThat(later.task().next()).isEqualTo("CANCEL");
+        assertThat(later.task().cancelReason()).isEqualTo("STUCK");
+        assertThat(deleting.task().next()).isEqualTo("WAIT");
+        assertThat(deleted.task().next()).isEqualTo("RETRY");
+        assertThat(deleted.attempts()).singleElement().satisfies(a -> assertThat(a.outcome()).isEqualTo("STUCK"));
+    }
+
+    @Test
+    void configuredStallThresholdsWinOverTheMeasuredDefaults() {
+        PipelineSettings.Timing t = afterSubmit.timing();
+        PipelineSettings.Timing custom = new PipelineSettings.Timing(t.timeScale(), t.pollSeconds(), t.minPollSeconds(),
+                t.deadlineSeconds(), t.maxAttempts(), Map.of("booting", 600, "*", 7200), t.quotaBackoffSeconds(),
+                t.quotaBackoffMaxSeconds(), t.retryBackoffSeconds());
+        TaskTracker tracker = new TaskTracker(ImportStages.measured(), new Random());
+
+        assertThat(tracker.stallThreshold("booting", custom)).isEqualTo(600);
+        assertThat(tracker.stallThreshold("converting", custom)).isEqualTo(7200);
+    }
+
+    @Test
+    void aTaskStillActiveAtTheDeadlineIsCancelledAndEndsAsTimeout() {
+        answer("active-converting");
+        answer("deleted-server-error");
+        Instant deadline = Instant.parse(afterSubmit.attempts().get(0).submittedAt()).plusSeconds(afterSubmit.timing().deadlineSeconds());
+
+        ImportJob overdue = at(deadline.plusSeconds(1).toString()).handle(afterSubmit);
+        ImportJob ended = at(deadline.plusSeconds(60).toString()).handle(overdue);
+
+        assertThat(overdue.task().next()).isEqualTo("CANCEL");
+        assertThat(overdue.task().cancelReason()).isEqualTo("TIMEOUT");
+        assertThat(ended.task().next()).isEqualTo("FAIL");
+        assertThat(ended.failure().category()).isEqualTo("TIMEOUT");
+    }
+
+    @Test
+    void throttlingOfDescribeIsAbsorbedAndNeverAFailure() {
+        for (int i = 0; i < 5; i++) answers.add(new ImportApiException("RequestLimitExceeded", "Request limit exceeded.", 503, null));
+        answer("completed");
+
+        ImportJob job = afterSubmit;
+        for (int i = 0; i < 5; i++) {
+            job = at("2026-11-23T10:1" + i + ":00Z").handle(job);
+            assertThat(job.task().next()).isEqualTo("WAIT");
+            assertThat(job.task().nextCheckSeconds()).isBetween(15, 120);
+            assertThat(job.failure()).isNull();
+        }
+        job = at("2026-11-23T10:30:00Z").handle(job);
+
+        assertThat(job.task().throttledChecks()).isEqualTo(5);
+        assertThat(job.task().next()).isEqualTo("FINISH");
+    }
+
+    @Test
+    void aTaskEc2NoLongerKnowsEndsTheImportWithAnInternalFailure() {
+        answers.add(Optional.empty());
+
+        ImportJob job = at("2026-11-23T10:20:00Z").handle(afterSubmit);
+
+        assertThat(job.task().next()).isEqualTo("FAIL");
+        assertThat(job.failure().category()).isEqualTo("INTERNAL");
+        assertThat(job.failure().message()).contains("import-ami-0a1b2c3d4e5f67890");
+    }
+}

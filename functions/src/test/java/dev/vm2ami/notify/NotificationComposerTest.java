@@ -1,0 +1,104 @@
+package dev.vm2ami.notify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vm2ami.job.ImportJob;
+import dev.vm2ami.job.Json;
+import dev.vm2ami.testing.Fixtures;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class NotificationComposerTest {
+    final NotificationComposer composer = new NotificationComposer();
+    final Instant now = Instant.parse("2026-11-23T10:31:40Z");
+
+    static JsonNode body(ImportJob job) throws Exception {
+        return Json.MAPPER.readTree(job.notification().message());
+    }
+
+    ImportJob succeeded() {
+        ImportJob job = Fixtures.job("events/jobs/after-submit.json");
+        ImportJob.TaskStatus t = job.task();
+        return job.withTask(new ImportJob.TaskStatus(t.importTaskId(), "completed", null, null, "ami-0intermediate",
+                        List.of("snap-0old"), List.of(new ImportJob.StageSeen("pending", "2026-11-23T10:00:35Z", 2),
+                        new ImportJob.StageSeen("completed", "2026-11-23T10:31:00Z", 100)), t.lastChangeAt(), "FINISH", 0,
+                        null, null, 12, 0))
+                .withAmi(new ImportJob.AmiResult("ami-0named", "web-01-20261123-100000", "us-east-1", List.of("snap-0new"),
+                        "ami-0intermediate", "DONE", 0));
+    }
+
+    @Test
+    void aSuccessCarriesTheAmiItsSnapshotsTheDurationAndTheStageTimeline() throws Exception {
+        ImportJob job = composer.compose(succeeded(), now);
+
+        JsonNode b = body(job);
+        assertThat(b.path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(b.path("source").path("key").asText()).isEqualTo("disks/web-01.vmdk");
+        assertThat(b.path("source").path("versionId").asText()).isEqualTo("3HL4kqtJlcpXroDTDmjVBH40Nrjfkd");
+        assertThat(b.path("imageId").asText()).isEqualTo("ami-0named");
+        assertThat(b.path("imageName").asText()).isEqualTo("web-01-20261123-100000");
+        assertThat(b.path("snapshotIds").get(0).asText()).isEqualTo("snap-0new");
+        assertThat(b.path("importTaskId").asText()).isEqualTo("import-ami-0a1b2c3d4e5f67890");
+        assertThat(b.path("durationSeconds").asLong()).isEqualTo(31 * 60 + 40);
+        assertThat(b.path("stages")).extracting(s -> s.path("stage").asText()).containsExactly("pending", "completed");
+        assertThat(b.has("error")).isFalse();
+        assertThat(job.notification().subject()).isEqualTo("vm2ami: web-01.vmdk is ami-0named");
+        assertThat(job.notification().messageAttributes()).containsOnlyKeys("status", "format", "team");
+        assertThat(job.notification().messageAttributes().get("team").stringValue()).isEqualTo("platform");
+    }
+
+    @Test
+    void aRejectionCarriesTheFindingsWithTheirFixesAndNoImportTask() throws Exception {
+        ImportJob job = composer.compose(Fixtures.job("events/jobs/rejected.json"), now);
+
+        JsonNode b = body(job);
+        assertThat(job.notification().status()).isEqualTo("REJECTED");
+        assertThat(b.path("findings").get(0).path("code").asText()).isEqualTo("UNKNOWN_FORMAT");
+        assertThat(b.path("findings").get(0).path("fix").asText()).contains("OVA");
+        assertThat(b.has("importTaskId")).isFalse();
+        assertThat(job.notification().subject()).isEqualTo("vm2ami: notes.vmdk rejected: UNKNOWN_FORMAT");
+        assertThat(job.notification().messageAttributes().get("status").stringValue()).isEqualTo("REJECTED");
+    }
+
+    @Test
+    void aFailureCarriesItsCategoryTheAwsMessageAndTheHint() throws Exception {
+        ImportJob failed = Fixtures.job("events/jobs/after-submit.json").withFailure(new ImportJob.Failure("CLIENT_ERROR",
+                "EC2 did not recognise the operating system on the image.", "Import only a supported 64-bit OS.",
+                "ClientError: Unknown OS / Missing OS files."));
+
+        ImportJob job = composer.compose(failed, now);
+
+        JsonNode error = body(job).path("error");
+        assertThat(error.path("category").asText()).isEqualTo("CLIENT_ERROR");
+        assertThat(error.path("awsMessage").asText()).isEqualTo("ClientError: Unknown OS / Missing OS files.");
+        assertThat(error.path("hint").asText()).isNotBlank();
+        assertThat(job.notification().messageAttributes().get("category").stringValue()).isEqualTo("CLIENT_ERROR");
+        assertThat(job.notification().subject()).isEqualTo("vm2ami: web-01.vmdk failed: CLIENT_ERROR");
+    }
+
+    @Test
+    void aStepThatFailedForGoodIsReportedWithTheErrorStepFunctionsCaught() throws Exception {
+        ImportJob job = composer.compose(Fixtures.job("events/jobs/caught-fault.json"), now);
+
+        JsonNode error = body(job).path("error");
+        assertThat(job.notification().status()).isEqualTo("FAILED");
+        assertThat(error.path("category").asText()).isEqualTo("INTERNAL");
+        assertThat(error.path("message").asText()).contains("submit step failed").contains("We encountered an internal error");
+    }
+
+    @Test
+    void subjectsStayUnderSnsLimitWhateverTheKey() {
+        ImportJob.SourceObject s = succeeded().source();
+        ImportJob longKey = new ImportJob(succeeded().executionName(), succeeded().receivedAt(),
+                new ImportJob.SourceObject(s.bucket(), "x/" + "very-long-name-".repeat(20) + "\n.vmdk", s.versionId(), s.etag(), s.size(), null, null),
+                succeeded().timing(), null, succeeded().image(), succeeded().inspection(), succeeded().submission(),
+                succeeded().attempts(), succeeded().task(), succeeded().ami(), null, null, null);
+
+        String subject = composer.compose(longKey, now).notification().subject();
+
+        assertThat(subject).hasSizeLessThan(100).doesNotContain("\n");
+    }
+}
