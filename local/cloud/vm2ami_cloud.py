@@ -8,7 +8,9 @@ Functions with a real ASL interpreter. This extension adds:
   the local module runs), instead of moto's Docker containers;
 * an SQS event source mapping that polls like Lambda does (batches, partial batch responses,
   visibility timeout, redrive to the DLQ) instead of moto's synchronous trigger;
-* S3 event records with versionId and sequencer, as S3 sends them.
+* S3 event records with versionId and sequencer, as S3 sends them;
+* Step Functions: a state machine can run more than one execution (moto's copy of it fails once
+  one has run).
 
 Started by the Java CLI (`./vm2ami up`) and by the tests; prints one JSON line
 {"ready": true, "port": N} on stdout when it serves, and exits when stdin closes (its parent
@@ -55,13 +57,14 @@ def main() -> None:
     from moto.core.config import default_user_config
     default_user_config["stepfunctions"]["execute_state_machine"] = True
 
-    from vm2ami_localcloud import control, import_image, lambda_bridge, s3_events
+    from vm2ami_localcloud import control, import_image, lambda_bridge, s3_events, sfn_fixes
 
     with open(args.stages, encoding="utf-8") as f:
         stages = json.load(f)["stages"]
     simulator = import_image.install(stages, args.time_scale, args.import_quota)
     bridge = lambda_bridge.install(args.function_host)
     s3_events.install()
+    sfn_fixes.install()
 
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     moto_app = DomainDispatcherApplication(create_backend_app)

@@ -51,7 +51,7 @@ public final class LocalPipeline {
         PipelineSettings.Timing aws = PipelineSettings.Timing.aws();
         PipelineSettings.Timing local = new PipelineSettings.Timing(timeScale,
                 Math.max(2, scale(aws.pollSeconds(), timeScale)), 1,
-                Math.max(30, scale(aws.deadlineSeconds(), timeScale)), aws.maxAttempts(), Map.of(),
+                Math.max(120, scale(aws.deadlineSeconds(), timeScale)), aws.maxAttempts(), Map.of(),
                 1, Math.max(2, scale(aws.quotaBackoffMaxSeconds(), timeScale)), 1);
         return PipelineSettings.defaults().withTiming(local).withVmimportRoleName(PREFIX + "-vmimport");
     }

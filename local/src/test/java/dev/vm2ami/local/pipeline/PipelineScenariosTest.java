@@ -1,0 +1,230 @@
+package dev.vm2ami.local.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vm2ami.local.cloud.LocalCloud;
+import dev.vm2ami.local.testing.LocalCloudExtension;
+import dev.vm2ami.local.testing.PipelineHarness;
+import dev.vm2ami.sampleimages.SampleImages;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.Image;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole pipeline on the local cloud — real ASL, real handlers under the Lambda runtime client,
+ * the ImportImage simulator — one scenario per image. All images are dropped at once (as users do
+ * in a migration wave); each test then waits for its image's notification.
+ */
+@ExtendWith(LocalCloudExtension.class)
+class PipelineScenariosTest {
+    static final Duration LIMIT = Duration.ofSeconds(180);
+    static final byte[] GOOD_RAW = SampleImages.rawWithLinuxPartition(1 << 20);
+    static final String GOOD = "wave-1/linux-disk.raw";
+    static final String UNICODE = "incoming/my disk été ✓.vmdk";
+    static final String UNKNOWN_OS = "wave-1/custom-kernel.raw";
+    static final String EMPTY = "wave-1/empty.raw";
+    static final String TEXT = "wave-1/notes.vhd";
+    static final String SERVER_ERROR_ONCE = "wave-1/flaky.raw";
+    static final String SERVER_ERROR_ALWAYS = "wave-1/broken-conversion.raw";
+    static final String STUCK = "wave-1/never-boots.raw";
+    static final String THROTTLED = "wave-1/busy-account.raw";
+    static final String DUPLICATED = "wave-1/delivered-three-times.raw";
+    static final String WITH_MANIFEST = "teams/payments/base.raw";
+    static final String NOT_AN_IMAGE = "wave-1/readme.txt";
+
+    static PipelineHarness harness;
+    static PutObjectResponse duplicated;
+
+    @BeforeAll
+    static void dropEveryScenarioAtOnce(LocalCloud cloud) {
+        harness = new PipelineHarness(cloud);
+        var s3 = cloud.clients().s3();
+        String bucket = harness.pipeline().bucket();
+        s3.putObject(p -> p.bucket(bucket).key(WITH_MANIFEST + ".vm2ami.json"),
+                RequestBody.fromString("{\"team\": \"payments\", \"amiName\": \"payments-base-image\", \"tags\": {\"CostCenter\": \"4711\"}}"));
+        harness.drop(GOOD, GOOD_RAW, null);
+        harness.drop(UNICODE, SampleImages.streamOptimizedVmdkHeader(2048), null);
+        harness.drop(UNKNOWN_OS, GOOD_RAW, "unknown-os");
+        harness.drop(EMPTY, new byte[0], null);
+        harness.drop(TEXT, "meeting notes, not a disk".getBytes(), null);
+        harness.drop(SERVER_ERROR_ONCE, GOOD_RAW, "server-error-once");
+        harness.drop(SERVER_ERROR_ALWAYS, GOOD_RAW, "server-error-always");
+        harness.drop(STUCK, GOOD_RAW, "stuck-booting");
+        harness.drop(THROTTLED, GOOD_RAW, "throttle-describe");
+        harness.drop(WITH_MANIFEST, GOOD_RAW, null);
+        harness.drop(NOT_AN_IMAGE, "not an image".getBytes(), null);
+        duplicated = s3.putObject(p -> p.bucket(bucket).key(DUPLICATED), RequestBody.fromBytes(GOOD_RAW));
+        // S3 delivers at least once: deliver the same event twice more, as S3 would.
+        String event = "{\"Records\":[{\"eventVersion\":\"2.1\",\"eventSource\":\"aws:s3\",\"awsRegion\":\"" + cloud.region()
+                + "\",\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"bucket\":{\"name\":\"" + bucket + "\"},\"object\":{\"key\":\""
+                + DUPLICATED.replace("/", "%2F") + "\",\"size\":" + GOOD_RAW.length + ",\"eTag\":" + duplicated.eTag()
+                + ",\"versionId\":\"" + duplicated.versionId() + "\"}}}]}";
+        for (int i = 0; i < 2; i++) {
+            cloud.clients().sqs().sendMessage(m -> m.queueUrl(harness.pipeline().queueUrl()).messageBody(event));
+        }
+    }
+
+    @AfterAll
+    static void stopCollecting() {
+        harness.close();
+    }
+
+    static Map<String, String> tags(Image image) {
+        return image.tags().stream().collect(Collectors.toMap(Tag::key, Tag::value));
+    }
+
+    @Test
+    void aGoodImageBecomesOneNamedTaggedAmiAndOneSucceededNotification() {
+        Notifications.Received n = harness.awaitNotification(GOOD, LIMIT);
+
+        assertThat(n.status()).as(n.body().toPrettyString()).isEqualTo("SUCCEEDED");
+        assertThat(n.subject()).startsWith("vm2ami: linux-disk.raw is ami-");
+        assertThat(n.attributes()).containsEntry("status", "SUCCEEDED").containsEntry("format", "RAW");
+        JsonNode b = n.body();
+        assertThat(b.path("stages")).extracting(s -> s.path("stage").asText()).contains("completed");
+        assertThat(b.path("durationSeconds").asLong()).isPositive();
+        Image image = harness.cloud().clients().ec2().describeImages(r -> r.imageIds(b.path("imageId").asText())).images().get(0);
+        assertThat(image.name()).isEqualTo(b.path("imageName").asText()).startsWith("linux-disk-");
+        assertThat(tags(image)).containsEntry("Name", image.name()).containsEntry("vm2ami:source-key", GOOD)
+                .containsEntry("vm2ami:source-bucket", harness.pipeline().bucket())
+                .containsEntry("vm2ami:import-task-id", b.path("importTaskId").asText())
+                .containsKeys("vm2ami:source-version-id", "vm2ami:pipeline-version", "vm2ami:execution");
+        String taskId = b.path("importTaskId").asText();
+        List<Image> intermediate = harness.cloud().clients().ec2().describeImages(r -> r.filters(
+                Filter.builder().name("name").values(taskId).build())).images();
+        assertThat(intermediate).as("the import-ami intermediate is retired").isEmpty();
+        assertThat(harness.cloud().clients().ec2().describeSnapshots(r -> r.snapshotIds(b.path("snapshotIds").get(0).asText()))
+                .snapshots().get(0).tags()).extracting(Tag::key).contains("vm2ami:source-key");
+        assertThat(harness.notificationsFor(GOOD)).hasSize(1);
+    }
+
+    @Test
+    void aKeyWithSpacesAndUnicodeWorksEndToEnd() {
+        Notifications.Received n = harness.awaitNotification(UNICODE, LIMIT);
+
+        assertThat(n.status()).as(n.body().toPrettyString()).isEqualTo("SUCCEEDED");
+        assertThat(n.body().path("source").path("key").asText()).isEqualTo(UNICODE);
+        assertThat(n.body().path("format").asText()).isEqualTo("VMDK");
+        assertThat(harness.importTasksFor(UNICODE)).hasSize(1);
+    }
+
+    @Test
+    void aDeterministicFailureIsAClientErrorWithTheAwsMessageAndAHintAndIsNotRetried() {
+        Notifications.Received n = harness.awaitNotification(UNKNOWN_OS, LIMIT);
+
+        assertThat(n.status()).isEqualTo("FAILED");
+        assertThat(n.attributes()).containsEntry("category", "CLIENT_ERROR");
+        assertThat(n.body().path("error").path("awsMessage").asText()).isEqualTo("ClientError: Unknown OS / Missing OS files.");
+        assertThat(n.body().path("error").path("hint").asText()).contains("supported 64-bit OS");
+        assertThat(n.body().path("attempts")).hasSize(1);
+        assertThat(harness.importTasksFor(UNKNOWN_OS)).hasSize(1);
+    }
+
+    @Test
+    void anEmptyObjectIsRejectedWithoutCallingImportImage() {
+        Notifications.Received n = harness.awaitNotification(EMPTY, LIMIT);
+
+        assertThat(n.status()).isEqualTo("REJECTED");
+        assertThat(n.body().path("findings").get(0).path("code").asText()).isEqualTo("EMPTY_IMAGE");
+        assertThat(n.body().path("findings").get(0).path("fix").asText()).isNotBlank();
+        assertThat(harness.importTasksFor(EMPTY)).isEmpty();
+    }
+
+    @Test
+    void anObjectThatIsNoDiskImageIsRejectedWithoutCallingImportImage() {
+        Notifications.Received n = harness.awaitNotification(TEXT, LIMIT);
+
+        assertThat(n.status()).isEqualTo("REJECTED");
+        assertThat(n.subject()).startsWith("vm2ami: notes.vhd rejected: ");
+        assertThat(harness.importTasksFor(TEXT)).isEmpty();
+    }
+
+    @Test
+    void aTransientServerErrorIsRetriedAndSucceedsOnTheSecondAttempt() {
+        Notifications.Received n = harness.awaitNotification(SERVER_ERROR_ONCE, LIMIT);
+
+        assertThat(n.status()).as(n.body().toPrettyString()).isEqualTo("SUCCEEDED");
+        assertThat(n.body().path("retried").asBoolean()).isTrue();
+        assertThat(n.body().path("attempts")).extracting(a -> a.path("outcome").asText()).containsExactly("SERVER_ERROR", "COMPLETED");
+        assertThat(harness.importTasksFor(SERVER_ERROR_ONCE)).hasSize(2);
+    }
+
+    @Test
+    void aServerErrorThatPersistsFailsAfterTheAttemptLimit() {
+        Notifications.Received n = harness.awaitNotification(SERVER_ERROR_ALWAYS, LIMIT);
+
+        assertThat(n.status()).isEqualTo("FAILED");
+        assertThat(n.attributes()).containsEntry("category", "SERVER_ERROR");
+        assertThat(n.body().path("attempts")).hasSize(3);
+        assertThat(n.body().path("error").path("message").asText()).contains("3 attempts");
+        assertThat(harness.importTasksFor(SERVER_ERROR_ALWAYS)).hasSize(3);
+    }
+
+    @Test
+    void aTaskStuckInBootingIsCancelledRetriedAndFailsAsStuckWithItsAttemptsListed() {
+        Notifications.Received n = harness.awaitNotification(STUCK, LIMIT);
+
+        assertThat(n.status()).as(n.body().toPrettyString()).isEqualTo("FAILED");
+        assertThat(n.attributes()).containsEntry("category", "STUCK");
+        assertThat(n.body().path("attempts")).hasSize(3).allSatisfy(a -> assertThat(a.path("outcome").asText()).isEqualTo("STUCK"));
+        assertThat(n.body().path("error").path("message").asText()).contains("booting").contains("3 attempts");
+        assertThat(harness.importTasksFor(STUCK)).hasSize(3).allSatisfy(t -> {
+            assertThat(t.path("status").asText()).isEqualTo("deleted");
+            assertThat(t.path("history").toString()).contains("booting").contains("User initiated task cancellation");
+        });
+    }
+
+    @Test
+    void throttledDescribeCallsAreAbsorbed() {
+        Notifications.Received n = harness.awaitNotification(THROTTLED, LIMIT);
+
+        assertThat(n.status()).as(n.body().toPrettyString()).isEqualTo("SUCCEEDED");
+        assertThat(harness.importTasksFor(THROTTLED)).singleElement()
+                .satisfies(t -> assertThat(t.path("describeCalls").asInt()).isGreaterThan(1));
+    }
+
+    @Test
+    void theSameEventDeliveredThreeTimesMakesOneExecutionOneImportAndOneNotification() throws Exception {
+        Notifications.Received n = harness.awaitNotification(DUPLICATED, LIMIT);
+        Thread.sleep(3_000); // room for a second notification, if there were one
+
+        assertThat(n.status()).isEqualTo("SUCCEEDED");
+        assertThat(harness.notificationsFor(DUPLICATED)).hasSize(1);
+        assertThat(harness.importTasksFor(DUPLICATED)).hasSize(1);
+        List<ExecutionListItem> executions = harness.cloud().clients().sfn().listExecutions(r -> r
+                .stateMachineArn(harness.pipeline().stateMachineArn())).executions();
+        assertThat(executions.stream().filter(e -> e.name().startsWith("delivered-three-times-raw-"))).hasSize(1);
+    }
+
+    @Test
+    void aSidecarManifestNamesTheTeamTheAmiAndExtraTags() {
+        Notifications.Received n = harness.awaitNotification(WITH_MANIFEST, LIMIT);
+
+        assertThat(n.status()).as(n.body().toPrettyString()).isEqualTo("SUCCEEDED");
+        assertThat(n.attributes()).containsEntry("team", "payments");
+        assertThat(n.body().path("imageName").asText()).isEqualTo("payments-base-image");
+        Image image = harness.cloud().clients().ec2().describeImages(r -> r.imageIds(n.body().path("imageId").asText())).images().get(0);
+        assertThat(tags(image)).containsEntry("CostCenter", "4711").containsEntry("vm2ami:team", "payments");
+    }
+
+    @Test
+    void objectsThatAreNotImagesDoNotEnterThePipeline() throws Exception {
+        harness.awaitNotification(GOOD, LIMIT); // by now, any event for the text file would have been handled
+
+        assertThat(harness.notificationsFor(NOT_AN_IMAGE)).isEmpty();
+        assertThat(harness.notificationsFor(WITH_MANIFEST + ".vm2ami.json")).isEmpty();
+    }
+}
