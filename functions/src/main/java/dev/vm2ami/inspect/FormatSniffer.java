@@ -29,7 +29,10 @@ final class FormatSniffer {
         byte[] head = image.read(0, HEAD);
         byte[] tail = image.read(image.length() - 512, 512);
 
-        if (Bytes.has(head, 0, "KDMV") || Bytes.has(head, 0, "COWD") || isSeSparse(head)) return Sniff.of(DiskFormat.VMDK);
+        if (Bytes.has(head, 0, "KDMV") || Bytes.has(head, 0, "COWD") || isSeSparse(head)
+                || Bytes.has(head, 0, "# Disk DescriptorFile")) {
+            return Sniff.of(DiskFormat.VMDK);
+        }
         if (Bytes.has(head, 0, "vhdxfile")) return Sniff.of(DiskFormat.VHDX);
         if (Bytes.has(tail, 0, "conectix") || Bytes.has(tail, 1, "conectix")) return Sniff.of(DiskFormat.VHD);
         if (Bytes.has(head, 257, "ustar")) return Sniff.of(DiskFormat.OVA);
@@ -86,10 +89,16 @@ final class FormatSniffer {
         return Optional.of(FindingCode.UNSUPPORTED_FORMAT.finding(what, fix));
     }
 
-    /** No NUL and at least 95% printable in the first 4 KiB: a descriptor, a script, an error page. */
+    /**
+     * At least 95% printable and no NUL in the first 4 KiB, NUL padding at the end aside (qemu-img
+     * pads VMDK descriptors to a sector): a descriptor, a script, an error page.
+     */
     private static boolean isText(byte[] head) {
         int n = Math.min(head.length, 4096);
-        if (n == 0) return false;
+        int end = n;
+        while (end > 0 && head[end - 1] == 0) end--;
+        if (end == 0 || (end < n && n < head.length)) return false;
+        n = end;
         int printable = 0;
         for (int i = 0; i < n; i++) {
             int b = head[i] & 0xFF;

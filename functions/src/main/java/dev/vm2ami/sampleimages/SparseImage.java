@@ -44,6 +44,13 @@ public final class SparseImage {
         return this;
     }
 
+    /** The same image cut (or extended with zeros) to {@code newLength}, for truncation tests; this one is unchanged. */
+    public SparseImage resized(long newLength) {
+        SparseImage copy = new SparseImage(newLength);
+        for (Chunk c : chunks) copy.write(c.offset(), c.data());
+        return copy;
+    }
+
     /** The bytes at [offset, offset + len), clipped to the image. */
     public byte[] read(long offset, int len) {
         if (offset >= length || len <= 0) return new byte[0];

@@ -26,16 +26,16 @@ class RobustnessTest {
     private static final int MUTANTS_PER_IMAGE = 300;
     private static final long READ_CAP = 4L << 20;
 
-    private static Map<String, byte[]> samples() {
+    private static Map<String, SparseImage> samples() {
         return Map.of(
-                "raw-mbr.raw", Disks.linuxMbr().read(0, 2 << 20),
-                "raw-gpt.raw", Arrays.copyOf(Disks.linuxUefiGpt().read(0, 70 << 20), 70 << 20),
-                "stream.vmdk", Containers.streamOptimizedVmdk(Disks.linuxMbr()).toByteArray(),
-                "sparse.vmdk", Containers.vmdk(Disks.linuxMbr(), Containers.VmdkOptions.MONOLITHIC_SPARSE).toByteArray(),
-                "fixed.vhd", SampleImages.fixedVhd(SampleImages.rawWithLinuxPartition(64 * 1024)),
-                "dynamic.vhd", Containers.dynamicVhd(Disks.linuxMbr(), 3).toByteArray(),
-                "disk.vhdx", Containers.vhdx(Disks.linuxMbr()).toByteArray(),
-                "vm.ova", Containers.ova(List.of(new Containers.OvaDisk("d.vmdk", Containers.streamOptimizedVmdk(Disks.linuxMbr())))).toByteArray());
+                "raw-mbr.raw", Disks.linuxMbr(),
+                "raw-gpt.raw", Disks.linuxUefiGpt(),
+                "stream.vmdk", Containers.streamOptimizedVmdk(Disks.linuxMbr()),
+                "sparse.vmdk", Containers.vmdk(Disks.linuxMbr(), Containers.VmdkOptions.MONOLITHIC_SPARSE),
+                "fixed.vhd", SparseImage.of(SampleImages.fixedVhd(SampleImages.rawWithLinuxPartition(64 * 1024))),
+                "dynamic.vhd", Containers.dynamicVhd(Disks.linuxMbr(), 3),
+                "disk.vhdx", Containers.vhdx(Disks.linuxMbr()),
+                "vm.ova", Containers.ova(List.of(new Containers.OvaDisk("d.vmdk", Containers.streamOptimizedVmdk(Disks.linuxMbr())))));
     }
 
     private static void assertVerdictWithoutCrash(InspectionReport report, String what) {
@@ -51,24 +51,24 @@ class RobustnessTest {
     @TestFactory
     Stream<DynamicTest> everyMutatedHeaderGetsAVerdict() {
         return samples().entrySet().stream().map(sample -> DynamicTest.dynamicTest(sample.getKey(), () -> {
-            byte[] original = sample.getValue();
+            SparseImage original = sample.getValue();
+            long length = original.length();
             Random random = new Random(sample.getKey().hashCode());
             for (int i = 0; i < MUTANTS_PER_IMAGE; i++) {
-                byte[] mutant = original.clone();
+                SparseImage mutant = original.resized(length);
                 int flips = 1 + random.nextInt(16);
                 for (int f = 0; f < flips; f++) {
                     // Mostly where the headers are: the first 64 KiB, the last 2 KiB, and the tables of the
-                    // containers that keep them further in (VHDX metadata and BAT, the OVA's member header).
-                    int region = random.nextInt(4);
-                    int at = switch (region) {
-                        case 0 -> random.nextInt(Math.min(mutant.length, 65536));
-                        case 1 -> mutant.length - 1 - random.nextInt(Math.min(mutant.length, 2048));
-                        case 2 -> random.nextInt(Math.min(mutant.length, 4 << 20));
-                        default -> random.nextInt(mutant.length);
+                    // containers that keep them further in (VHDX metadata and BAT, partitions' superblocks).
+                    long at = switch (random.nextInt(4)) {
+                        case 0 -> random.nextLong(Math.min(length, 65536));
+                        case 1 -> length - 1 - random.nextLong(Math.min(length, 2048));
+                        case 2 -> random.nextLong(Math.min(length, 70L << 20));
+                        default -> random.nextLong(length);
                     };
-                    mutant[at] = random.nextInt(4) == 0 ? (byte) 0xFF : (byte) random.nextInt(256);
+                    mutant.write(at, new byte[]{random.nextInt(4) == 0 ? (byte) 0xFF : (byte) random.nextInt(256)});
                 }
-                InspectionReport report = Inspect.bytes(mutant, sample.getKey());
+                InspectionReport report = Inspect.image(mutant, sample.getKey());
                 assertVerdictWithoutCrash(report, sample.getKey() + " mutant " + i);
             }
         }));
@@ -77,15 +77,16 @@ class RobustnessTest {
     @TestFactory
     Stream<DynamicTest> everyTruncationGetsAVerdict() {
         return samples().entrySet().stream().map(sample -> DynamicTest.dynamicTest(sample.getKey(), () -> {
-            byte[] original = sample.getValue();
+            SparseImage original = sample.getValue();
+            long length = original.length();
             Random random = new Random(42);
-            int[] cuts = {1, 11, 511, 512, 513, 1024, 4096, 65536, 65537, 196608, original.length - 1, original.length - 512,
-                    original.length - 1024, random.nextInt(original.length), random.nextInt(original.length)};
-            for (int cut : cuts) {
-                if (cut <= 0 || cut >= original.length) continue;
-                InspectionReport report = Inspect.bytes(Arrays.copyOf(original, cut), sample.getKey());
+            long[] cuts = {1, 11, 511, 512, 513, 1024, 4096, 65536, 65537, 196608, length - 1, length - 512, length - 1024,
+                    random.nextLong(length), random.nextLong(length)};
+            for (long cut : cuts) {
+                if (cut <= 0 || cut >= length) continue;
+                InspectionReport report = Inspect.image(original.resized(cut), sample.getKey());
                 assertVerdictWithoutCrash(report, sample.getKey() + " cut at " + cut);
-                if (mustNotice(sample.getKey(), cut, original.length)) {
+                if (mustNotice(sample.getKey(), cut, length)) {
                     assertThat(report.verdict()).as(sample.getKey() + " cut at " + cut).isNotEqualTo(Verdict.ACCEPT);
                 }
             }
@@ -97,7 +98,7 @@ class RobustnessTest {
      * noticed, by design: a VHD one byte short (a valid pre-2004 511-byte footer), the tar padding at
      * the end of an OVA, and payload blocks of a VHDX or raw disk that inspection never reads.
      */
-    private static boolean mustNotice(String name, int cut, int length) {
+    private static boolean mustNotice(String name, long cut, long length) {
         if (cut <= 65537) return true;
         if (name.endsWith(".vmdk")) return true;
         return name.endsWith(".vhd") && cut < length - 1;
