@@ -11,8 +11,9 @@ import java.util.Map;
  * they say what the source was asked for.
  */
 public final class CachingRangeReader implements ByteRangeReader {
-    public static final int DEFAULT_BLOCK_SIZE = 64 * 1024;
-    private static final int MAX_CACHED_BLOCKS = 64;
+    /** Small enough that scattered superblock probes cost little, large enough that headers take one request. */
+    public static final int DEFAULT_BLOCK_SIZE = 32 * 1024;
+    private static final int MAX_CACHED_BLOCKS = 128;
 
     private final ByteRangeReader source;
     private final int blockSize;

@@ -5,8 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
- * Says what an image is from its bytes: the first 36 KiB and the last 512 bytes (one or two reads
- * through the cache). The extension only decides between "raw" and "unknown" for bytes that carry
+ * Says what an image is from its bytes: the first 36 KiB and, unless those settle it, the last 512
+ * bytes (one or two reads through the cache). The extension only decides between "raw" and "unknown" for bytes that carry
  * no header at all, since a raw disk may start with anything.
  */
 final class FormatSniffer {
@@ -27,13 +27,12 @@ final class FormatSniffer {
 
     static Sniff sniff(Region image, String fileName) throws IOException {
         byte[] head = image.read(0, HEAD);
-        byte[] tail = image.read(image.length() - 512, 512);
-
         if (Bytes.has(head, 0, "KDMV") || Bytes.has(head, 0, "COWD") || isSeSparse(head)
                 || Bytes.has(head, 0, "# Disk DescriptorFile")) {
             return Sniff.of(DiskFormat.VMDK);
         }
         if (Bytes.has(head, 0, "vhdxfile")) return Sniff.of(DiskFormat.VHDX);
+        byte[] tail = image.read(image.length() - 512, 512); // only the formats above are known without it
         if (Bytes.has(tail, 0, "conectix") || Bytes.has(tail, 1, "conectix")) return Sniff.of(DiskFormat.VHD);
         if (Bytes.has(head, 257, "ustar")) return Sniff.of(DiskFormat.OVA);
 

@@ -27,17 +27,25 @@ public final class Containers {
 
     // ---------------------------------------------------------------- VMDK
 
-    /** VMDK sparse-extent options: the descriptor's createType, header flags and compression, a parent. */
-    public record VmdkOptions(String createType, boolean compressed, int compressAlgorithm, String parentCid) {
-        public static final VmdkOptions STREAM_OPTIMIZED = new VmdkOptions("streamOptimized", true, 1, "ffffffff");
-        public static final VmdkOptions MONOLITHIC_SPARSE = new VmdkOptions("monolithicSparse", false, 0, "ffffffff");
+    /**
+     * VMDK sparse-extent options: the descriptor's createType, header flags and compression, a parent,
+     * and {@code fillerBytes} of zeros between the grains and the grain tables, which stand for the
+     * compressed data of a full disk so that benchmarks get a multi-GB file that is sparse on disk.
+     */
+    public record VmdkOptions(String createType, boolean compressed, int compressAlgorithm, String parentCid, long fillerBytes) {
+        public static final VmdkOptions STREAM_OPTIMIZED = new VmdkOptions("streamOptimized", true, 1, "ffffffff", 0);
+        public static final VmdkOptions MONOLITHIC_SPARSE = new VmdkOptions("monolithicSparse", false, 0, "ffffffff", 0);
 
         public VmdkOptions withCompressAlgorithm(int algorithm) {
-            return new VmdkOptions(createType, compressed, algorithm, parentCid);
+            return new VmdkOptions(createType, compressed, algorithm, parentCid, fillerBytes);
         }
 
         public VmdkOptions withParent(String cid) {
-            return new VmdkOptions(createType, compressed, compressAlgorithm, cid);
+            return new VmdkOptions(createType, compressed, compressAlgorithm, cid, fillerBytes);
+        }
+
+        public VmdkOptions withFiller(long bytes) {
+            return new VmdkOptions(createType, compressed, compressAlgorithm, parentCid, bytes / SECTOR * SECTOR);
         }
     }
 
@@ -72,6 +80,11 @@ public final class Containers {
             grainSectors.put(g, sector);
             pieces.add(piece);
             sector += piece.length / SECTOR;
+        }
+        long filler = options.fillerBytes() / SECTOR;
+        if (filler > 0) {
+            pieces.add(new byte[0]);
+            sector += filler;
         }
         long[] gd = new long[(int) gtCount];
         for (long t = 0; t < gtCount; t++) {
@@ -112,7 +125,7 @@ public final class Containers {
         long at = overhead * SECTOR;
         for (byte[] p : pieces) {
             out.write(at, p);
-            at += p.length;
+            at += p.length == 0 ? filler * SECTOR : p.length; // the empty piece marks where the filler goes
         }
         if (options.compressed()) {
             out.write(at, marker(1, 3));
