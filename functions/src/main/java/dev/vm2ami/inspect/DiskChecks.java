@@ -98,7 +98,7 @@ final class DiskChecks {
         if (partitions.stream().anyMatch(p -> p.fileSystem().equals("ntfs"))) return;
         Optional<Boolean> present = EfiSystemPartition.hasFallbackLoader(disk, esp.offset());
         if (present.isEmpty()) {
-            out.accept(FindingCode.ESP_WITHOUT_FALLBACK_LOADER.finding(" (partition " + esp.index() + " holds no FAT file system)"));
+            out.accept(FindingCode.ESP_WITHOUT_FALLBACK_LOADER.finding(" (partition " + esp.index() + ", which holds no FAT file system)"));
         } else if (!present.get()) {
             out.accept(FindingCode.ESP_WITHOUT_FALLBACK_LOADER.finding(" (partition " + esp.index() + ")"));
         }

@@ -125,7 +125,7 @@ public enum FindingCode {
             "Boot mode uefi was requested, but the disk has no EFI System Partition: UEFI firmware has nothing to start.",
             "Import it with boot mode legacy-bios, or convert the VM to UEFI (an EFI System Partition with the boot loader) before exporting."),
     ESP_WITHOUT_FALLBACK_LOADER(Severity.ERROR,
-            "The EFI System Partition has no fallback boot loader EFI/BOOT/BOOTX64.EFI%s, which EC2 needs to boot Linux with UEFI.",
+            "The EFI System Partition%s has no fallback boot loader EFI/BOOT/BOOTX64.EFI, which EC2 needs to boot Linux with UEFI.",
             "Copy the boot loader there (e.g. grub-install --removable, or cp /boot/efi/EFI/<distro>/shimx64.efi /boot/efi/EFI/BOOT/BOOTX64.EFI) and export again."),
     NO_SUPPORTED_FILE_SYSTEM(Severity.WARNING,
             "None of the disk's partitions holds a file system EC2 VM import reads (found: %s): EC2 fails such disks with 'Unknown OS / Missing OS files'.",

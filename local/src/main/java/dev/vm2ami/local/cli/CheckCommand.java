@@ -151,7 +151,7 @@ final class CheckCommand implements Callable<Integer> {
             out.printf("  %-7s %s: %s%n", f.severity(), f.code(), f.message());
             out.printf("          fix: %s%n", f.fix());
         }
-        out.printf("  (read %s in %d requests, %d ms)%n", size(r.bytesRead()), r.rangeRequests(), millis);
+        out.printf("  (read %s in %d request%s, %d ms)%n", size(r.bytesRead()), r.rangeRequests(), r.rangeRequests() == 1 ? "" : "s", millis);
     }
 
     private static void printCodes(PrintWriter out) {
