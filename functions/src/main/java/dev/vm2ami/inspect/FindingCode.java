@@ -22,7 +22,7 @@ public enum FindingCode {
             "Export the VM as OVA, stream-optimized VMDK, VHD/VHDX or a raw disk (e.g. qemu-img convert -O raw in.img out.raw)."),
     UNSUPPORTED_FORMAT(Severity.ERROR,
             "The image is a %s, which EC2 VM import does not take.",
-            "%2$s"),
+            "EC2 takes OVA, stream-optimized VMDK, VHD/VHDX and raw disks: %2$s"),
     COMPRESSED_IMAGE(Severity.ERROR,
             "The image is a %s archive, not a disk image: EC2 VM import does not decompress it.",
             "Decompress it and upload the disk image inside (OVA, VMDK, VHD, VHDX or raw) instead."),

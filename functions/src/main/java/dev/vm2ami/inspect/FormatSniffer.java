@@ -62,18 +62,18 @@ final class FormatSniffer {
     private static Optional<Finding> otherFormat(byte[] h) {
         if (Bytes.has(h, 0, new byte[]{'Q', 'F', 'I', (byte) 0xFB})) {
             return unsupported("qcow2 image (QEMU copy-on-write)",
-                    "Convert it: qemu-img convert -O raw disk.qcow2 disk.raw (or -O vmdk -o subformat=streamOptimized) and upload the result.");
+                    "convert it (qemu-img convert -O raw disk.qcow2 disk.raw, or -O vmdk -o subformat=streamOptimized) and upload the result.");
         }
         if (Bytes.has(h, 0, "QED\0")) {
-            return unsupported("QED image (QEMU enhanced disk)", "Convert it: qemu-img convert -O raw disk.qed disk.raw and upload the result.");
+            return unsupported("QED image (QEMU enhanced disk)", "convert it (qemu-img convert -O raw disk.qed disk.raw) and upload the result.");
         }
         if (Bytes.u32le(h, 64) == 0xBEDA107FL) {
             return unsupported("VDI image (VirtualBox)",
-                    "Convert it: VBoxManage clonemedium disk.vdi disk.vhd --format VHD (or qemu-img convert -O raw) and upload the result.");
+                    "convert it (VBoxManage clonemedium disk.vdi disk.vhd --format VHD, or qemu-img convert -O raw) and upload the result.");
         }
         if (Bytes.has(h, 32769, "CD001")) {
             return unsupported("ISO 9660 image (an optical disc, e.g. an installer)",
-                    "Install the OS from the ISO into a VM, then export that VM's disk (OVA, VMDK, VHD/VHDX or raw).");
+                    "install the OS from the ISO into a VM, then export that VM's disk.");
         }
         if (Bytes.u8(h, 0) == 0x1F && Bytes.u8(h, 1) == 0x8B) return Optional.of(FindingCode.COMPRESSED_IMAGE.finding("gzip"));
         if (Bytes.has(h, 0, new byte[]{(byte) 0xFD, '7', 'z', 'X', 'Z', 0})) return Optional.of(FindingCode.COMPRESSED_IMAGE.finding("xz"));

@@ -104,7 +104,7 @@ public final class ImageInspector {
                 case VHDX -> Vhdx.open(image);
                 case RAW -> new Container("", image.length(), Optional.of(VirtualDisk.raw(image)), List.of());
                 case OVA, UNKNOWN -> Container.broken("", sniff.format() == DiskFormat.OVA
-                        ? FindingCode.UNSUPPORTED_FORMAT.finding("an OVA inside an OVA", "Put the disks themselves into the OVA.")
+                        ? FindingCode.UNSUPPORTED_FORMAT.finding("an OVA inside an OVA", "put the disks themselves into the OVA, not another OVA.")
                         : FindingCode.UNKNOWN_FORMAT.finding());
             };
             container.findings().forEach(out);
