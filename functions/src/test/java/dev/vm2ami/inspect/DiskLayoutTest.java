@@ -54,6 +54,35 @@ class DiskLayoutTest {
     }
 
     @Test
+    void readsLogicalPartitionsThroughTheChainOfExtendedBootRecords() {
+        long extended = 300 * MIB;
+        SparseImage disk = DiskBuilder.mbr(GIB).partition("0x83", 256 * MIB, FileSystemSample.EXT4)
+                .partitionAt("0x05", extended, 600 * MIB, FileSystemSample.NONE).build();
+        disk.write(extended, ebr(0x83, 2048, 200 * MIB, 250 * MIB));
+        disk.write(extended + 250 * MIB, ebr(0x82, 2048, 100 * MIB, 0));
+        FileSystemSample.XFS.writeTo(disk, extended + MIB, 200 * MIB);
+        FileSystemSample.SWAP.writeTo(disk, extended + 251 * MIB, 100 * MIB);
+
+        InspectionReport report = Inspect.image(disk, "disk.raw");
+
+        assertThat(report.verdict()).isEqualTo(Verdict.ACCEPT);
+        assertThat(report.partitions()).extracting(PartitionInfo::index, PartitionInfo::type, PartitionInfo::offset, PartitionInfo::fileSystem)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1, "0x83", MIB, "ext4"),
+                        org.assertj.core.groups.Tuple.tuple(2, "0x05", extended, "unknown"),
+                        org.assertj.core.groups.Tuple.tuple(5, "0x83", extended + MIB, "xfs"),
+                        org.assertj.core.groups.Tuple.tuple(6, "0x82", extended + 251 * MIB, "swap"));
+    }
+
+    /** An extended boot record: one logical partition (relative to this EBR) and the next EBR (relative to the extended partition). */
+    private static byte[] ebr(int type, long startSector, long bytes, long nextEbrOffset) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(512).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put(446 + 4, (byte) type).putInt(446 + 8, (int) startSector).putInt(446 + 12, (int) (bytes / 512));
+        if (nextEbrOffset > 0) b.put(462 + 4, (byte) 0x05).putInt(462 + 8, (int) (nextEbrOffset / 512)).putInt(462 + 12, 2048);
+        b.put(510, (byte) 0x55).put(511, (byte) 0xAA);
+        return b.array();
+    }
+
+    @Test
     void readsAGptWithItsCrcs() {
         InspectionReport report = Inspect.image(Disks.linuxUefiGpt(), "disk.raw", BootMode.UEFI);
 
