@@ -1,58 +1,160 @@
 package dev.vm2ami.inspect;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Pre-flight inspection: reads a few blocks of an image and says whether EC2 VM import would take
- * it. A first version: detects the container format from its magic bytes and rejects empty and
- * unrecognised images.
+ * it, and why not. The format comes from the bytes (the name is only compared with them); then the
+ * container (VMDK, VHD, VHDX, each disk of an OVA) is checked and opened, and the boot disk's
+ * partition table, file systems and boot loader are read through it.
+ *
+ * <p>Every input gets a verdict: damaged structures become findings, and reads are bounded (a
+ * cache of block-aligned reads, every length from a header capped), whatever the image's size.
  */
 public final class ImageInspector {
+    /** More disks than EC2 takes is already a rejection; inspecting a few beyond that says nothing new. */
+    private static final int MAX_INSPECTED_DISKS = Ova.MAX_VOLUMES + 3;
 
     public InspectionReport inspect(ByteRangeReader reader, InspectionRequest request) {
-        List<Finding> findings = new ArrayList<>();
-        if (reader.size() == 0) {
-            findings.add(new Finding(Severity.ERROR, "EMPTY_IMAGE", "The image is empty (0 bytes).",
-                    "Upload the whole disk image; EC2 refuses it with 'Parameter disk-image-size=0 has an invalid format'."));
-            return new InspectionReport(DiskFormat.UNKNOWN, Verdict.REJECT, findings, List.of(), reader.bytesRead(), reader.rangeRequests());
-        }
-        DiskFormat format;
+        Run run = new Run(request);
         try {
-            format = detect(reader);
+            if (sizeOf(reader) == 0) {
+                run.findings.add(FindingCode.EMPTY_IMAGE.finding());
+            } else {
+                run.image(Region.of(CachingRangeReader.wrap(new Guarded(reader))));
+            }
         } catch (IOException e) {
-            findings.add(new Finding(Severity.ERROR, "UNREADABLE", "The image could not be read: " + e.getMessage(),
-                    "Check that the object exists and that vm2ami may read it."));
-            return new InspectionReport(DiskFormat.UNKNOWN, Verdict.REJECT, findings, List.of(), reader.bytesRead(), reader.rangeRequests());
+            run.findings.add(FindingCode.UNREADABLE.finding(e.getMessage()));
+        } catch (RuntimeException | StackOverflowError e) {
+            // A bug of ours, not a property of the image: say so, but do not reject the image for it.
+            run.findings.add(FindingCode.INSPECTION_INCOMPLETE.finding(e.getClass().getSimpleName() + ": " + e.getMessage()));
         }
-        if (format == DiskFormat.UNKNOWN) {
-            findings.add(new Finding(Severity.ERROR, "UNKNOWN_FORMAT",
-                    "The image is none of the formats EC2 VM import takes (OVA, VMDK, VHD, VHDX, raw).",
-                    "Export the VM as OVA, stream-optimized VMDK, VHD/VHDX or a raw disk."));
-        }
-        Verdict verdict = findings.stream().anyMatch(f -> f.severity() == Severity.ERROR) ? Verdict.REJECT : Verdict.ACCEPT;
-        return new InspectionReport(format, verdict, findings, List.of(), reader.bytesRead(), reader.rangeRequests());
+        return new InspectionReport(run.format, InspectionReport.verdictOf(run.findings), run.findings, run.partitions,
+                reader.bytesRead(), reader.rangeRequests(), run.disks.isEmpty() ? 0 : run.disks.get(0).virtualSize(), run.disks);
     }
 
-    private static DiskFormat detect(ByteRangeReader reader) throws IOException {
-        byte[] head = reader.read(0, (int) Math.min(reader.size(), 1024));
-        if (startsWith(head, 0, "KDMV") || startsWith(head, 0, "# Disk DescriptorFile")) return DiskFormat.VMDK;
-        if (startsWith(head, 0, "vhdxfile")) return DiskFormat.VHDX;
-        if (head.length >= 262 && startsWith(head, 257, "ustar")) return DiskFormat.OVA;
-        if (reader.size() >= 512) {
-            byte[] tail = reader.read(reader.size() - 512, 512);
-            if (startsWith(tail, 0, "conectix")) return DiskFormat.VHD;
+    private static long sizeOf(ByteRangeReader reader) throws IOException {
+        try {
+            return reader.size();
+        } catch (RuntimeException e) {
+            throw new IOException("its size could not be read: " + e.getMessage(), e);
         }
-        if (head.length >= 512 && (head[510] & 0xFF) == 0x55 && (head[511] & 0xFF) == 0xAA) return DiskFormat.RAW;
-        return DiskFormat.UNKNOWN;
     }
 
-    private static boolean startsWith(byte[] data, int offset, String magic) {
-        byte[] m = magic.getBytes(StandardCharsets.US_ASCII);
-        if (data.length < offset + m.length) return false;
-        for (int i = 0; i < m.length; i++) if (data[offset + i] != m[i]) return false;
-        return true;
+    /** The state of one inspection. */
+    private static final class Run {
+        private final String name;
+        private final Optional<BootMode> bootMode;
+        private final List<Finding> findings = new ArrayList<>();
+        private final List<DiskInfo> disks = new ArrayList<>();
+        private List<PartitionInfo> partitions = List.of();
+        private DiskFormat format = DiskFormat.UNKNOWN;
+
+        Run(InspectionRequest request) {
+            this.name = request.fileName() == null ? "" : request.fileName();
+            this.bootMode = Optional.ofNullable(request.bootMode());
+        }
+
+        void image(Region image) throws IOException {
+            FormatSniffer.Sniff sniff = FormatSniffer.sniff(image, name);
+            format = sniff.format();
+            extensionCheck();
+            if (format == DiskFormat.OVA) ova(image);
+            else disk(image, baseName(name), sniff, true, findings::add);
+        }
+
+        private void extensionCheck() {
+            Optional<DiskFormat> named = DiskFormat.fromFileName(name);
+            if (named.isEmpty() || format == DiskFormat.UNKNOWN || named.get() == format) return;
+            String ext = name.substring(name.lastIndexOf('.') + 1);
+            findings.add(FindingCode.EXTENSION_MISMATCH.finding("." + ext + " (" + named.get() + ")", format,
+                    format.name().toLowerCase(Locale.ROOT)));
+        }
+
+        private void ova(Region image) throws IOException {
+            Ova.Contents contents = Ova.open(image);
+            findings.addAll(contents.findings());
+            int inspected = 0;
+            for (Ova.Disk d : contents.disks()) {
+                if (d.member().isEmpty() || inspected >= MAX_INSPECTED_DISKS) continue;
+                Ova.Member m = d.member().get();
+                Region member = image.slice(m.offset(), m.size());
+                String prefix = "Disk '" + m.name() + "': ";
+                Consumer<Finding> out = f -> findings.add(new Finding(f.severity(), f.code(), prefix + f.message(), f.fix()));
+                disk(member, m.name(), FormatSniffer.sniff(member, m.name()), inspected++ == 0, out);
+            }
+        }
+
+        /** One disk image: its container, its size, and for the boot disk what is inside. */
+        private void disk(Region image, String diskName, FormatSniffer.Sniff sniff, boolean boot, Consumer<Finding> out)
+                throws IOException {
+            if (sniff.unsupported().isPresent()) {
+                out.accept(sniff.unsupported().get());
+                disks.add(new DiskInfo(diskName, DiskFormat.UNKNOWN, "", 0));
+                return;
+            }
+            Container container = switch (sniff.format()) {
+                case VMDK -> Vmdk.open(image);
+                case VHD -> Vhd.open(image);
+                case VHDX -> Vhdx.open(image);
+                case RAW -> new Container("", image.length(), Optional.of(VirtualDisk.raw(image)), List.of());
+                case OVA, UNKNOWN -> Container.broken("", sniff.format() == DiskFormat.OVA
+                        ? FindingCode.UNSUPPORTED_FORMAT.finding("an OVA inside an OVA", "put the disks themselves into the OVA, not another OVA.")
+                        : FindingCode.UNKNOWN_FORMAT.finding());
+            };
+            container.findings().forEach(out);
+            disks.add(new DiskInfo(diskName, sniff.format(), container.subformat(), container.virtualSize()));
+            if (container.disk().isEmpty()) return;
+            if (container.virtualSize() == 0) {
+                out.accept(FindingCode.DISK_SIZE_ZERO.finding());
+                return;
+            }
+            DiskChecks.size(container.virtualSize(), out);
+            if (!boot) return;
+            try {
+                partitions = DiskChecks.bootDisk(container.disk().get(), bootMode, out);
+            } catch (MalformedImageException e) {
+                out.accept(e.finding());
+            }
+        }
+
+        private static String baseName(String key) {
+            return key.substring(key.lastIndexOf('/') + 1);
+        }
+    }
+
+    /**
+     * Turns a source's unchecked failures (an SDK client's exceptions, say) into IOExceptions, so a
+     * source that cannot be read is reported as UNREADABLE, not mistaken for a damaged image.
+     */
+    private record Guarded(ByteRangeReader source) implements ByteRangeReader {
+        @Override
+        public long size() {
+            return source.size();
+        }
+
+        @Override
+        public byte[] read(long offset, int length) throws IOException {
+            try {
+                return source.read(offset, length);
+            } catch (RuntimeException e) {
+                throw new IOException("reading " + length + " bytes at offset " + offset + " failed: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public long bytesRead() {
+            return source.bytesRead();
+        }
+
+        @Override
+        public int rangeRequests() {
+            return source.rangeRequests();
+        }
     }
 }

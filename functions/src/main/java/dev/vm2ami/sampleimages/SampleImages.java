@@ -14,11 +14,24 @@ public final class SampleImages {
 
     private SampleImages() {}
 
-    /** A raw disk with an MBR and one Linux (0x83) partition: importable. */
+    /**
+     * A raw disk with an MBR (boot code included) and one Linux (0x83) partition from sector 1 to the
+     * end, holding an ext4 superblock when the partition is large enough for one: importable.
+     */
     public static byte[] rawWithLinuxPartition(int sizeBytes) {
         byte[] disk = new byte[Math.max(sizeBytes, 2 * SECTOR)];
         writeMbr(disk, (byte) 0x83);
+        if (disk.length >= SECTOR + 2048) {
+            byte[] superblock = ext4Superblock(disk.length - SECTOR);
+            System.arraycopy(superblock, 0, disk, SECTOR + 1024, superblock.length);
+        }
         return disk;
+    }
+
+    private static byte[] ext4Superblock(long partitionBytes) {
+        SparseImage partition = new SparseImage(partitionBytes);
+        FileSystemSample.EXT4.writeTo(partition, 0, partitionBytes);
+        return partition.read(1024, 1024);
     }
 
     /** A raw disk of zeros: no partition table, which EC2 fails with "No valid partitions". */
@@ -26,9 +39,20 @@ public final class SampleImages {
         return new byte[sizeBytes];
     }
 
-    /** A stream-optimized VMDK header with its embedded descriptor: the only VMDK EC2 takes. */
+    /**
+     * A whole stream-optimized VMDK (the only VMDK EC2 takes) of {@code capacitySectors} sectors:
+     * header and embedded descriptor, a deflated grain holding the MBR and an ext4 superblock of
+     * the disk's one Linux partition, grain table and directory, footer and end-of-stream marker.
+     */
     public static byte[] streamOptimizedVmdkHeader(long capacitySectors) {
-        return sparseVmdk(capacitySectors, "streamOptimized", (1 << 16) | (1 << 17) | 1, (short) 1);
+        long bytes = capacitySectors * SECTOR;
+        SparseImage disk = new SparseImage(bytes).write(0, rawWithLinuxPartition((int) Math.min(bytes, 64 * 1024)));
+        if (bytes > 64 * 1024) disk.write(446 + 12, le32(capacitySectors - 1)); // the partition runs to the end of the disk
+        return Containers.streamOptimizedVmdk(disk).toByteArray();
+    }
+
+    private static byte[] le32(long v) {
+        return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) v).array();
     }
 
     /** A monolithicSparse (hosted, e.g. VMware Workstation) VMDK: EC2 fails it as an unsupported VMDK format. */
@@ -58,6 +82,7 @@ public final class SampleImages {
         disk[511] = (byte) 0xAA;
     }
 
+    /** A sparse VMDK's header and embedded descriptor alone, without grain directory or grains. */
     private static byte[] sparseVmdk(long capacitySectors, String createType, int flags, short compressAlgorithm) {
         String descriptor = "# Disk DescriptorFile\nversion=1\nCID=fffffffe\nparentCID=ffffffff\n"
                 + "createType=\"" + createType + "\"\n\n# Extent description\n"

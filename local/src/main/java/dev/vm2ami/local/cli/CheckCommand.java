@@ -1,0 +1,191 @@
+package dev.vm2ami.local.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vm2ami.inspect.BootMode;
+import dev.vm2ami.inspect.DiskInfo;
+import dev.vm2ami.inspect.FileRangeReader;
+import dev.vm2ami.inspect.Finding;
+import dev.vm2ami.inspect.FindingCode;
+import dev.vm2ami.inspect.ImageInspector;
+import dev.vm2ami.inspect.InspectionReport;
+import dev.vm2ami.inspect.InspectionRequest;
+import dev.vm2ami.inspect.PartitionInfo;
+import dev.vm2ami.inspect.PartitionTypes;
+import dev.vm2ami.inspect.Verdict;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code ./vm2ami check}: the pipeline's pre-flight inspection, on local files. */
+@Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+                "Say, in seconds, whether EC2 VM import would take each disk image, and what to change if not.",
+                "",
+                "Reads a few blocks of each file (never the whole image): detects the format from the bytes (OVA, VMDK,",
+                "VHD, VHDX, raw; and qcow2, VDI, ISO, compressed archives and text, which EC2 does not take), checks the",
+                "container (stream-optimized VMDK, differencing VHD, OVA descriptor and disk count, checksums), then",
+                "reads the boot disk through it: partition table (MBR/GPT), file systems, boot loader against the boot",
+                "mode, and size limits (< 16 TiB; > 8 TiB needs a manifest). This is the check the pipeline runs before",
+                "it calls ImportImage.",
+                "",
+                "Verdicts: ACCEPT (nothing found that import fails on), WARN (importable, with a risk worth fixing),",
+                "REJECT (EC2 VM import would fail: the pipeline does not import it)."},
+        footerHeading = "%nExit status:%n",
+        footer = {"  0  no file is rejected (ACCEPT or WARN)",
+                "  1  at least one file is rejected",
+                "  2  usage error: a file is missing or unreadable, or an option is wrong",
+                "",
+                "Examples:",
+                "  ./vm2ami check server.ova",
+                "  ./vm2ami check --boot-mode uefi --json disks/*.vmdk | jq 'select(.verdict != \"ACCEPT\")'",
+                "  ./vm2ami check --list-codes"})
+final class CheckCommand implements Callable<Integer> {
+
+    @Option(names = "--boot-mode", paramLabel = "MODE", converter = BootModeConverter.class,
+            description = "The boot mode the import will request: legacy-bios or uefi. Without it, the check says when a disk can only boot one way.")
+    BootMode bootMode;
+
+    @Option(names = "--json", description = "Print one JSON object per file per line (file, format, verdict, findings, partitions, disks, virtualSize, bytesRead, rangeRequests) instead of text.")
+    boolean json;
+
+    @Option(names = "--list-codes", description = "Print the catalogue of finding codes (severity, message, fix) as a Markdown table and exit.")
+    boolean listCodes;
+
+    @Parameters(paramLabel = "FILE", arity = "0..*", description = "Disk images to check (.ova, .vmdk, .vhd, .vhdx, .raw, .img, or anything else: the bytes decide).")
+    List<Path> files = new ArrayList<>();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (listCodes) {
+            printCodes(out);
+            return 0;
+        }
+        if (files.isEmpty()) {
+            err.println("vm2ami check: give at least one FILE (see ./vm2ami check --help)");
+            return 2;
+        }
+        for (Path f : files) {
+            String problem = !Files.exists(f) ? "no such file" : Files.isDirectory(f) ? "is a directory"
+                    : !Files.isReadable(f) ? "not readable" : null;
+            if (problem != null) {
+                err.println("vm2ami check: " + f + ": " + problem);
+                return 2;
+            }
+        }
+        ImageInspector inspector = new ImageInspector();
+        boolean rejected = false;
+        for (Path f : files) {
+            long started = System.nanoTime();
+            InspectionReport report;
+            try (FileRangeReader reader = new FileRangeReader(f)) {
+                report = inspector.inspect(reader, new InspectionRequest(f.getFileName().toString(), bootMode));
+            } catch (IOException e) {
+                err.println("vm2ami check: " + f + ": cannot open: " + e.getMessage());
+                return 2;
+            }
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            rejected |= report.verdict() == Verdict.REJECT;
+            if (json) out.println(json(f, report));
+            else human(out, f, report, millis);
+            out.flush();
+        }
+        return rejected ? 1 : 0;
+    }
+
+    private static String json(Path file, InspectionReport r) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("file", file.toString());
+        o.put("format", r.format().name());
+        o.put("verdict", r.verdict().name());
+        ArrayNode findings = o.putArray("findings");
+        for (Finding f : r.findings()) {
+            findings.addObject().put("severity", f.severity().name()).put("code", f.code()).put("message", f.message()).put("fix", f.fix());
+        }
+        ArrayNode partitions = o.putArray("partitions");
+        for (PartitionInfo p : r.partitions()) {
+            partitions.addObject().put("index", p.index()).put("scheme", p.scheme()).put("type", p.type())
+                    .put("offset", p.offset()).put("size", p.size()).put("fileSystem", p.fileSystem()).put("bootable", p.bootable());
+        }
+        ArrayNode disks = o.putArray("disks");
+        for (DiskInfo d : r.disks()) {
+            disks.addObject().put("name", d.name()).put("format", d.format().name()).put("subformat", d.subformat())
+                    .put("virtualSize", d.virtualSize());
+        }
+        o.put("virtualSize", r.virtualSize());
+        o.put("bytesRead", r.bytesRead());
+        o.put("rangeRequests", r.rangeRequests());
+        return o.toString();
+    }
+
+    private static void human(PrintWriter out, Path file, InspectionReport r, long millis) {
+        out.printf("%s: %s%n", file, r.verdict());
+        for (DiskInfo d : r.disks()) {
+            out.printf("  %s%s%s%s%n", r.disks().size() > 1 ? "disk " + d.name() + ": " : "format: ", d.format(),
+                    d.subformat().isEmpty() ? "" : " (" + d.subformat() + ")", d.virtualSize() > 0 ? ", " + size(d.virtualSize()) : "");
+        }
+        if (r.disks().isEmpty()) out.printf("  format: %s%n", r.format());
+        for (PartitionInfo p : r.partitions()) {
+            out.printf("  partition %d: %s %s, %s at %s, %s%s%n", p.index(), p.scheme(), PartitionTypes.describe(p.type()),
+                    size(p.size()), size(p.offset()), p.fileSystem(), p.bootable() ? ", bootable" : "");
+        }
+        for (Finding f : r.findings()) {
+            out.printf("  %-7s %s: %s%n", f.severity(), f.code(), f.message());
+            out.printf("          fix: %s%n", f.fix());
+        }
+        out.printf("  (read %s in %d request%s, %d ms)%n", size(r.bytesRead()), r.rangeRequests(), r.rangeRequests() == 1 ? "" : "s", millis);
+    }
+
+    private static void printCodes(PrintWriter out) {
+        out.println("| Code | Severity | Means | Fix |");
+        out.println("| --- | --- | --- | --- |");
+        for (FindingCode c : FindingCode.values()) {
+            out.printf("| `%s` | %s | %s | %s |%n", c.name(), c.severity(), cell(c.messageTemplate()), cell(c.fixTemplate()));
+        }
+    }
+
+    private static String cell(String template) {
+        return template.replaceAll("%(\\d\\$)?[sd]", "…").replace("|", "\\|");
+    }
+
+    private static String size(long bytes) {
+        if (bytes < 1024) return bytes + " B";
+        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+        double v = bytes;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+
+    static final class BootModeConverter implements CommandLine.ITypeConverter<BootMode> {
+        @Override
+        public BootMode convert(String value) {
+            try {
+                return BootMode.parse(value).orElseThrow(() -> new CommandLine.TypeConversionException("boot mode must be legacy-bios or uefi"));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.vm2ami.local.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vm2ami.sampleimages.SampleImages;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CheckCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cli = Vm2amiCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    private Path file(String name, byte[] bytes) throws IOException {
+        return Files.write(dir.resolve(name), bytes);
+    }
+
+    private Path goodRaw() throws IOException {
+        return file("good.raw", SampleImages.rawWithLinuxPartition(64 * 1024));
+    }
+
+    private Path badVmdk() throws IOException {
+        return file("workstation.vmdk", SampleImages.monolithicSparseVmdkHeader(2048));
+    }
+
+    @Test
+    void exitsZeroWhenEveryFileIsAccepted() throws IOException {
+        int status = run("check", goodRaw().toString(), file("disk.vmdk", SampleImages.streamOptimizedVmdkHeader(2048)).toString());
+
+        assertThat(status).isZero();
+        assertThat(out.toString()).contains("good.raw: ACCEPT").contains("disk.vmdk: ACCEPT").contains("streamOptimized");
+    }
+
+    @Test
+    void exitsOneWhenAnyFileIsRejected() throws IOException {
+        int status = run("check", goodRaw().toString(), badVmdk().toString());
+
+        assertThat(status).isEqualTo(1);
+        assertThat(out.toString()).contains("workstation.vmdk: REJECT").contains("VMDK_NOT_STREAM_OPTIMIZED").contains("fix: ");
+    }
+
+    @Test
+    void exitsTwoForAMissingFile() {
+        int status = run("check", dir.resolve("nowhere.vmdk").toString());
+
+        assertThat(status).isEqualTo(2);
+        assertThat(err.toString()).contains("nowhere.vmdk").contains("no such file");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void exitsTwoForABadBootMode() throws IOException {
+        int status = run("check", "--boot-mode", "efi", goodRaw().toString());
+
+        assertThat(status).isEqualTo(2);
+        assertThat(err.toString()).contains("legacy-bios or uefi");
+    }
+
+    @Test
+    void exitsTwoForAnUnknownOption() throws IOException {
+        assertThat(run("check", "--fast", goodRaw().toString())).isEqualTo(2);
+    }
+
+    @Test
+    void exitsTwoWithoutFiles() {
+        assertThat(run("check")).isEqualTo(2);
+        assertThat(err.toString()).contains("FILE");
+    }
+
+    @Test
+    void printsOneJsonObjectPerFilePerLine() throws IOException {
+        int status = run("check", "--json", goodRaw().toString(), badVmdk().toString());
+
+        List<String> lines = out.toString().lines().toList();
+        assertThat(status).isEqualTo(1);
+        assertThat(lines).hasSize(2);
+        JsonNode good = JSON.readTree(lines.get(0));
+        JsonNode bad = JSON.readTree(lines.get(1));
+        assertThat(good.get("file").asText()).endsWith("good.raw");
+        assertThat(good.get("format").asText()).isEqualTo("RAW");
+        assertThat(good.get("verdict").asText()).isEqualTo("ACCEPT");
+        assertThat(good.get("partitions").get(0).get("fileSystem").asText()).isEqualTo("ext4");
+        assertThat(good.get("bytesRead").asLong()).isPositive();
+        assertThat(bad.get("format").asText()).isEqualTo("VMDK");
+        assertThat(bad.get("verdict").asText()).isEqualTo("REJECT");
+        JsonNode finding = bad.get("findings").get(0);
+        assertThat(finding.get("severity").asText()).isEqualTo("ERROR");
+        assertThat(finding.get("code").asText()).isEqualTo("VMDK_NOT_STREAM_OPTIMIZED");
+        assertThat(finding.get("message").asText()).contains("monolithicSparse");
+        assertThat(finding.get("fix").asText()).contains("streamOptimized");
+    }
+
+    @Test
+    void passesTheBootModeToTheInspection() throws IOException {
+        Path gptLike = goodRaw();
+
+        run("check", "--json", "--boot-mode", "uefi", gptLike.toString());
+
+        assertThat(JSON.readTree(out.toString().lines().findFirst().orElseThrow()).get("findings").toString())
+                .contains("UEFI_WITHOUT_ESP");
+    }
+
+    @Test
+    void listsEveryFindingCodeAsAMarkdownTable() {
+        int status = run("check", "--list-codes");
+
+        assertThat(status).isZero();
+        assertThat(out.toString()).startsWith("| Code | Severity | Means | Fix |")
+                .contains("`OVA_TOO_MANY_DISKS`").contains("`NO_PARTITION_TABLE`").contains("`EXTENSION_MISMATCH`");
+    }
+
+    @Test
+    void documentsExitCodesInItsHelp() {
+        run("check", "--help");
+
+        assertThat(out.toString()).contains("--boot-mode").contains("--json").contains("Exit status").contains("1  at least one file is rejected");
+    }
+}
