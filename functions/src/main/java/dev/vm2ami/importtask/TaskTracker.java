@@ -106,7 +106,7 @@ public final class TaskTracker {
             // vm2ami cancelled it already; AWS has not caught up. Ask again if it takes long, give up after a while.
             Instant cancelledAt = Instant.parse(seen.cancelledAt());
             if (now.isAfter(cancelledAt.plusSeconds(10L * timing.pollSeconds()))) {
-                return fail(job, seen, now, categoryOf(seen.cancelReason(), job, t));
+                return fail(job, seen, now, categoryOf(seen, job, t));
             }
             if (now.isAfter(cancelledAt.plusSeconds(2L * timing.pollSeconds()))) {
                 return job.withTask(cancel(seen, seen.cancelReason(), now));
@@ -128,7 +128,7 @@ public final class TaskTracker {
     }
 
     private ImportJob afterDeleted(ImportJob job, TaskStatus seen, ImportTaskView t, Instant now) {
-        FailureCatalog.Classification c = seen.cancelReason() != null ? categoryOf(seen.cancelReason(), job, t)
+        FailureCatalog.Classification c = seen.cancelReason() != null ? categoryOf(seen, job, t)
                 : FailureCatalog.classify(t.statusMessage());
         List<ImportJob.Attempt> attempts = close(job, t.importTaskId(), now, c.category().name(), t.statusMessage());
         int attempt = job.submission() == null ? 1 : job.submission().attempt();
@@ -146,9 +146,10 @@ public final class TaskTracker {
         return fail(closed, seen, now, new FailureCatalog.Classification(c.category(), summary, c.hint(), c.awsMessage()));
     }
 
-    private FailureCatalog.Classification categoryOf(String cancelReason, ImportJob job, ImportTaskView t) {
-        FailureCategory category = FailureCategory.valueOf(cancelReason);
-        String stage = job.task() == null ? null : job.task().statusMessage();
+    /** Why vm2ami cancelled the task, in terms of what the task was doing then (the last active stage it showed). */
+    private FailureCatalog.Classification categoryOf(TaskStatus seen, ImportJob job, ImportTaskView t) {
+        FailureCategory category = FailureCategory.valueOf(seen.cancelReason());
+        String stage = seen.stages().isEmpty() ? null : seen.stages().get(seen.stages().size() - 1).stage();
         return switch (category) {
             case STUCK -> FailureCatalog.decided(category, "The import task made no progress in '" + stage
                     + "' for longer than its stall threshold, and was cancelled.", t.statusMessage());
