@@ -41,6 +41,19 @@ class ConfigurationTest {
     }
 
     @Test
+    void theReadmeDocumentsEveryKeyWithItsDefault() throws IOException {
+        String readme = Files.readString(Synthesized.MODULE.resolve("README.md"));
+        for (ConfigKey key : ConfigKey.values()) {
+            assertThat(readme).as(key.key()).contains("| `" + key.key() + "` | ");
+            Object value = key.defaultValue();
+            if (value instanceof Number || value instanceof Boolean || (value instanceof String s && !s.isEmpty())) {
+                assertThat(readme).as(key.key()).contains("| `" + key.key() + "` | `" + value + "` |");
+            }
+        }
+        assertThat(readme).contains("| `" + ConfigKey.CONFIG_FILE + "` | ");
+    }
+
+    @Test
     void theAccountFileOverridesCdkJsonAndTheCommandLineOverridesTheFile() throws IOException {
         write("config/111122223333.json", "{\"imagePrefix\": \"from-file/\", \"pollSeconds\": 300, \"defaultTeam\": \"platform\"}");
         Map<String, Object> context = Map.of(
