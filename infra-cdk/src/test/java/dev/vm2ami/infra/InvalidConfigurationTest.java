@@ -9,6 +9,7 @@ import software.amazon.awscdk.App;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -28,6 +29,16 @@ class InvalidConfigurationTest {
                 .hasMessageContaining("[(empty), legacy-bios, uefi]")
                 .hasMessageContaining("'bios'")
                 .hasMessageContaining("context key defaultBootMode");
+    }
+
+    @Test
+    void aWrongValueInCdkJsonsBlockFailsTheSynthNamingTheBlock() {
+        Map<String, Object> block = new HashMap<>(castToMap(Synthesized.cdkJsonContext().get(ConfigKey.DEFAULTS_BLOCK)));
+        block.put("stateMachineLogLevel", "DEBUG");
+        App app = Synthesized.app(Map.of(ConfigKey.DEFAULTS_BLOCK, block));
+        assertThatThrownBy(() -> Vm2amiApp.define(app, Optional.empty(), Optional.empty(), Synthesized.MODULE))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("stateMachineLogLevel must be one of [ALL, ERROR], was 'DEBUG' (from cdk.json context 'vm2ami')");
     }
 
     @Test
@@ -105,6 +116,11 @@ class InvalidConfigurationTest {
         Files.writeString(dir.resolve("prod.json"), "{\"defaultBootMode\": \"bios\"}");
         assertThatThrownBy(() -> load(Map.of(ConfigKey.CONFIG_FILE, "prod.json")))
                 .hasMessageContaining("(from " + dir.resolve("prod.json") + ")");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castToMap(Object value) {
+        return (Map<String, Object>) value;
     }
 
     private StackConfig load(Map<String, Object> context) {
