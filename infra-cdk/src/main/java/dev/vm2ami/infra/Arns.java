@@ -1,0 +1,62 @@
+package dev.vm2ami.infra;
+
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
+import software.amazon.awscdk.Stack;
+
+/**
+ * ARNs of resources the pipeline acts on but does not own: the AMIs, snapshots and import tasks EC2
+ * creates, and names the stack fixes before the resources exist (so policies need no references that
+ * would form cycles). Images and snapshots have no account in their ARN; the region keeps them local.
+ */
+final class Arns {
+    private final Stack stack;
+
+    Arns(Stack stack) {
+        this.stack = stack;
+    }
+
+    String images() {
+        return ec2("image/*", false);
+    }
+
+    String snapshots() {
+        return ec2("snapshot/*", false);
+    }
+
+    String importImageTasks() {
+        return ec2("import-image-task/*", true);
+    }
+
+    String stateMachine(String name) {
+        return stack.formatArn(ArnComponents.builder().service("states").resource("stateMachine")
+                .resourceName(name).arnFormat(ArnFormat.COLON_RESOURCE_NAME).build());
+    }
+
+    /** Every execution of the named state machine. */
+    String executions(String stateMachineName) {
+        return stack.formatArn(ArnComponents.builder().service("states").resource("execution")
+                .resourceName(stateMachineName + ":*").arnFormat(ArnFormat.COLON_RESOURCE_NAME).build());
+    }
+
+    String topic(String name) {
+        return stack.formatArn(ArnComponents.builder().service("sns").resource(name)
+                .arnFormat(ArnFormat.NO_RESOURCE_NAME).build());
+    }
+
+    String alarms() {
+        return stack.formatArn(ArnComponents.builder().service("cloudwatch").resource("alarm")
+                .resourceName("*").arnFormat(ArnFormat.COLON_RESOURCE_NAME).build());
+    }
+
+    /** The ARN VM Import/Export puts in aws:SourceArn when it assumes the service role. */
+    String vmImportExport() {
+        return stack.formatArn(ArnComponents.builder().service("vmie").resource("*")
+                .arnFormat(ArnFormat.NO_RESOURCE_NAME).build());
+    }
+
+    private String ec2(String resource, boolean withAccount) {
+        return stack.formatArn(ArnComponents.builder().service("ec2").resource(resource)
+                .account(withAccount ? stack.getAccount() : "").arnFormat(ArnFormat.NO_RESOURCE_NAME).build());
+    }
+}

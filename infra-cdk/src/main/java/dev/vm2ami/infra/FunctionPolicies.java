@@ -1,0 +1,77 @@
+package dev.vm2ami.infra;
+
+import dev.vm2ami.wiring.PipelineFunction;
+import software.amazon.awscdk.Aws;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What each function may do, and nothing more. A resource of {@code *} appears only with actions
+ * that have no resource-level permissions (EC2's Describe* calls).
+ *
+ * @param imageObjectsArn  the objects under the image prefix
+ * @param kmsKeyArn        the operator's key for the bucket and the AMI snapshots, if any
+ * @param vmImportRoleArn  the only role the submit function may pass to EC2
+ */
+record FunctionPolicies(Arns arns, String imageObjectsArn, Optional<String> kmsKeyArn, String vmImportRoleArn,
+                        String stateMachineArn, String executionsArn) {
+
+    /** The actions with no resource-level permissions, allowed on {@code *}. */
+    static final List<String> UNSCOPED_ACTIONS = List.of("ec2:DescribeImportImageTasks", "ec2:DescribeImages",
+            "ec2:DescribeSnapshots");
+    /** EC2 needs these on the operator's key to copy an AMI whose snapshots it encrypts (EBS encryption). */
+    static final List<String> EBS_KMS_ACTIONS = List.of("kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey",
+            "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo");
+
+    List<PolicyStatement> statementsFor(PipelineFunction function) {
+        List<PolicyStatement> out = new ArrayList<>();
+        switch (function) {
+            case START -> out.add(allow(List.of("states:StartExecution"), stateMachineArn));
+            case INSPECT -> {
+                // Reads the image and its sidecar manifest by version, tags included.
+                out.add(allow(List.of("s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectTagging",
+                        "s3:GetObjectVersionTagging"), imageObjectsArn));
+                kmsKeyArn.ifPresent(key -> out.add(viaService(allow(List.of("kms:Decrypt"), key), "s3")));
+            }
+            case SUBMIT -> {
+                // ImportImage creates an import task and, in the end, an image.
+                out.add(allow(List.of("ec2:ImportImage"), arns.importImageTasks(), arns.images()));
+                out.add(PolicyStatement.Builder.create().actions(List.of("ec2:CreateTags"))
+                        .resources(List.of(arns.importImageTasks()))
+                        .conditions(Map.of("StringEquals", Map.of("ec2:CreateAction", "ImportImage"))).build());
+                out.add(allow(List.of("iam:PassRole"), vmImportRoleArn));
+                out.add(allow(List.of("ec2:DescribeImportImageTasks"), "*"));
+            }
+            case CHECK -> out.add(allow(List.of("ec2:DescribeImportImageTasks"), "*"));
+            case FINISH -> {
+                out.add(allow(List.of("ec2:CopyImage", "ec2:CreateTags"), arns.images(), arns.snapshots()));
+                out.add(allow(List.of("ec2:DeregisterImage"), arns.images()));
+                out.add(allow(List.of("ec2:DeleteSnapshot"), arns.snapshots()));
+                out.add(allow(List.of("ec2:DescribeImages", "ec2:DescribeSnapshots"), "*"));
+                kmsKeyArn.ifPresent(key -> out.add(viaService(allow(EBS_KMS_ACTIONS, key), "ec2")));
+            }
+            case NOTIFY -> { } // composes a message; Step Functions publishes it
+            case RECONCILE -> {
+                out.add(allow(List.of("ec2:DescribeImportImageTasks"), "*"));
+                out.add(allow(List.of("ec2:CancelImportTask"), arns.importImageTasks()));
+                out.add(allow(List.of("states:ListExecutions", "states:StartExecution"), stateMachineArn));
+                out.add(allow(List.of("states:DescribeExecution"), executionsArn));
+            }
+        }
+        return out;
+    }
+
+    private static PolicyStatement allow(List<String> actions, String... resources) {
+        return PolicyStatement.Builder.create().actions(actions).resources(List.of(resources)).build();
+    }
+
+    /** The key is used only through the named service in this region. */
+    private static PolicyStatement viaService(PolicyStatement statement, String service) {
+        statement.addCondition("StringEquals", Map.of("kms:ViaService", service + "." + Aws.REGION + ".amazonaws.com"));
+        return statement;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.vm2ami.infra;
+
+import dev.vm2ami.config.PipelineSettings;
+import dev.vm2ami.wiring.PipelineFunction;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.Schedule;
+import software.amazon.awscdk.services.events.targets.LambdaFunction;
+import software.amazon.awscdk.services.kms.IKey;
+import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
+import software.amazon.awscdk.services.lambda.eventsources.SqsEventSourceProps;
+import software.constructs.Construct;
+
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole pipeline in one account and region: bucket -> intake queue -> start function -> import
+ * state machine (inspect, submit, check, finish, notify) -> notification topic; the reconciler on a
+ * schedule; alarms to the ops topic.
+ */
+public final class PipelineStack extends Stack {
+    static final int INTAKE_BATCH_SIZE = 10;
+
+    private final StackConfig config;
+
+    public PipelineStack(Construct scope, StackConfig config, Path functionsArtifact, StackProps props) {
+        super(scope, config.stackName(), props);
+        this.config = config;
+        Arns arns = new Arns(this);
+        String stateMachineName = config.stateMachineName();
+        String stateMachineArn = arns.stateMachine(stateMachineName);
+
+        Optional<IKey> imageKey = config.kmsKeyArn().map(arn -> Key.fromKeyArn(this, "ImageKey", arn));
+        ImportBucket images = new ImportBucket(this, "Images", config.settings().imagePrefix(), imageKey, config.accessLogging());
+        VmImportRole vmImportRole = new VmImportRole(this, "VmImport", arns, images.bucket(), images.imageObjectsArn(),
+                config.kmsKeyArn());
+        PipelineSettings settings = config.settings().withVmimportRoleName(vmImportRole.role().getRoleName());
+
+        FunctionPolicies policies = new FunctionPolicies(arns, images.imageObjectsArn(), config.kmsKeyArn(),
+                vmImportRole.role().getRoleArn(), stateMachineArn, arns.executions(stateMachineName));
+        PipelineFunctions functions = new PipelineFunctions(this, "Functions", config.stackName(), functionsArtifact,
+                settings, stateMachineArn, policies, config.logRetentionDays());
+
+        Notifications notifications = new Notifications(this, "Notifications", config.stackName(), arns);
+        subscribe(notifications);
+
+        ImportStateMachine importStateMachine = new ImportStateMachine(this, "Import", stateMachineName,
+                calledByStateMachine(functions), notifications.topic(), notifications.key(), arns, config);
+        // The functions name the state machine by its ARN; make sure it exists before they can start executions.
+        functions.get(PipelineFunction.START).getNode().addDependency(importStateMachine.stateMachine());
+        functions.get(PipelineFunction.RECONCILE).getNode().addDependency(importStateMachine.stateMachine());
+
+        IntakeQueue intake = new IntakeQueue(this, "Intake", PipelineFunction.START.timeoutSeconds());
+        images.notifyOnImages(intake.queue());
+        functions.get(PipelineFunction.START).addEventSource(new SqsEventSource(intake.queue(),
+                SqsEventSourceProps.builder()
+                        .batchSize(INTAKE_BATCH_SIZE)
+                        .reportBatchItemFailures(true)
+                        .maxConcurrency(config.intakeMaxConcurrency())
+                        .build()));
+
+        Rule.Builder.create(this, "ReconcileSchedule")
+                .description("vm2ami: find import tasks no execution follows")
+                .schedule(Schedule.rate(Duration.minutes(config.reconcileIntervalMinutes())))
+                .targets(List.of(new LambdaFunction(functions.get(PipelineFunction.RECONCILE))))
+                .build();
+
+        Alarms alarms = new Alarms(this, "Alarms", notifications.opsTopic(), config.stackName());
+        alarms.failedExecutions(importStateMachine.stateMachine());
+        alarms.deadLetters(intake.deadLetters());
+        alarms.functionErrors(functions.all());
+
+        output("BucketName", images.bucket().getBucketName(), "Drop disk images here");
+        output("NotificationTopicArn", notifications.topic().getTopicArn(), "Subscribe teams here");
+        output("StateMachineArn", importStateMachine.stateMachine().getStateMachineArn(), "One execution per image");
+        output("IntakeQueueUrl", intake.queue().getQueueUrl(), "S3 events waiting for the start function");
+        output("OpsTopicArn", notifications.opsTopic().getTopicArn(), "Alarms");
+        output("VmImportRoleName", vmImportRole.role().getRoleName(), "Service role passed to ImportImage");
+
+        NagJustifications.apply(this, config, functions, importStateMachine, vmImportRole, images);
+    }
+
+    /** Construct ids come from the endpoints, so reordering the configuration does not re-create subscriptions. */
+    private void subscribe(Notifications notifications) {
+        config.topicSubscriptions().forEach(s -> notifications.subscribe(s, s.protocol() + " " + s.endpoint()));
+        config.opsEmails().forEach(email -> notifications.subscribeOps(email, "Ops " + email));
+    }
+
+    private static Map<PipelineFunction, Function> calledByStateMachine(PipelineFunctions functions) {
+        Map<PipelineFunction, Function> called = new EnumMap<>(PipelineFunction.class);
+        PipelineFunction.calledByStateMachine().forEach(f -> called.put(f, functions.get(f)));
+        return called;
+    }
+
+    private void output(String id, String value, String description) {
+        CfnOutput.Builder.create(this, id).value(value).description(description).build();
+    }
+
+    public StackConfig config() {
+        return config;
+    }
+}
