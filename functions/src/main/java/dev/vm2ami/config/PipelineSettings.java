@@ -52,7 +52,7 @@ public record PipelineSettings(String imagePrefix, String defaultBootMode, Strin
                          Map<String, Integer> stallSeconds, int quotaBackoffSeconds, int quotaBackoffMaxSeconds,
                          int retryBackoffSeconds) {
         public Timing {
-            stallSeconds = Map.copyOf(stallSeconds);
+            stallSeconds = java.util.Collections.unmodifiableMap(new TreeMap<>(stallSeconds));
             positive(EnvKeys.TIME_SCALE, timeScale);
             atLeast(EnvKeys.MIN_POLL_SECONDS, minPollSeconds, 1);
             atLeast(EnvKeys.POLL_SECONDS, pollSeconds, minPollSeconds);
@@ -71,7 +71,8 @@ public record PipelineSettings(String imagePrefix, String defaultBootMode, Strin
     }
 
     public PipelineSettings {
-        extraTags = Map.copyOf(new TreeMap<>(extraTags));
+        // Sorted, so the environment (and a CDK diff) is the same on every synth.
+        extraTags = java.util.Collections.unmodifiableMap(new TreeMap<>(extraTags));
         imagePrefix = imagePrefix == null ? "" : imagePrefix;
         defaultBootMode = oneOf(EnvKeys.DEFAULT_BOOT_MODE, defaultBootMode, Set.of("", "legacy-bios", "uefi"));
         defaultLicenseType = oneOf(EnvKeys.DEFAULT_LICENSE_TYPE, defaultLicenseType == null ? "" : defaultLicenseType.toUpperCase(Locale.ROOT),

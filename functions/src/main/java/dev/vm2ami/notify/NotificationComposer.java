@@ -10,6 +10,7 @@ import dev.vm2ami.inspect.Finding;
 import dev.vm2ami.inspect.Severity;
 import dev.vm2ami.job.ImportJob;
 import dev.vm2ami.job.Json;
+import dev.vm2ami.wiring.NotificationAttributes;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -23,9 +24,9 @@ import java.util.Map;
  * subject for people, and message attributes (status, format, team, category) for SNS filter policies.
  */
 public final class NotificationComposer {
-    public static final String SUCCEEDED = "SUCCEEDED";
-    public static final String FAILED = "FAILED";
-    public static final String REJECTED = "REJECTED";
+    public static final String SUCCEEDED = NotificationAttributes.SUCCEEDED;
+    public static final String FAILED = NotificationAttributes.FAILED;
+    public static final String REJECTED = NotificationAttributes.REJECTED;
     private static final int SUBJECT_LIMIT = 99; // SNS: under 100 characters, no line breaks
 
     public ImportJob compose(ImportJob job, Instant now) {
@@ -84,10 +85,10 @@ public final class NotificationComposer {
         body.put("executionName", job.executionName());
 
         Map<String, ImportJob.MessageAttribute> attributes = new LinkedHashMap<>();
-        attributes.put("status", ImportJob.MessageAttribute.string(status));
-        if (format != null && !format.isEmpty()) attributes.put("format", ImportJob.MessageAttribute.string(format));
-        if (team != null && !team.isEmpty()) attributes.put("team", ImportJob.MessageAttribute.string(team));
-        if (failure != null) attributes.put("category", ImportJob.MessageAttribute.string(failure.category()));
+        attributes.put(NotificationAttributes.STATUS, ImportJob.MessageAttribute.string(status));
+        if (format != null && !format.isEmpty()) attributes.put(NotificationAttributes.FORMAT, ImportJob.MessageAttribute.string(format));
+        if (team != null && !team.isEmpty()) attributes.put(NotificationAttributes.TEAM, ImportJob.MessageAttribute.string(team));
+        if (failure != null) attributes.put(NotificationAttributes.CATEGORY, ImportJob.MessageAttribute.string(failure.category()));
         try {
             return job.withFailure(failure).withNotification(new ImportJob.Notification(status,
                     subject(job, status, failure, findings), Json.MAPPER.writeValueAsString(body), attributes));

@@ -1,5 +1,7 @@
 package dev.vm2ami.infra;
 
+import dev.vm2ami.wiring.NotificationAttributes;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +21,8 @@ public record TopicSubscription(Protocol protocol, String endpoint, Map<String, 
     public enum Protocol { EMAIL, SQS }
 
     /** The message attributes of a notification (see the notify function) and, where fixed, their values. */
-    public static final Set<String> ATTRIBUTES = Set.of("status", "format", "team", "category");
-    public static final Set<String> STATUSES = Set.of("SUCCEEDED", "FAILED", "REJECTED");
+    public static final Set<String> ATTRIBUTES = NotificationAttributes.ALL;
+    public static final Set<String> STATUSES = NotificationAttributes.STATUSES;
 
     static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
     private static final Pattern QUEUE_ARN = Pattern.compile("arn:aws[a-z-]*:sqs:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]{1,80}(\\.fifo)?");
@@ -71,7 +73,7 @@ public record TopicSubscription(Protocol protocol, String endpoint, Map<String, 
                     ? list.stream().map(String::valueOf).toList()
                     : List.of(String.valueOf(e.getValue()));
             if (accepted.isEmpty()) throw new ConfigurationException(where + ": filter attribute '" + attribute + "' lists no values");
-            if (attribute.equals("status") && !STATUSES.containsAll(accepted)) {
+            if (attribute.equals(NotificationAttributes.STATUS) && !STATUSES.containsAll(accepted)) {
                 throw new ConfigurationException(where + ": filter status must be among " + new TreeSet<>(STATUSES) + ", was " + accepted);
             }
             out.put(attribute, accepted);

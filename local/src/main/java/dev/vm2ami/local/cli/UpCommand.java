@@ -2,28 +2,32 @@ package dev.vm2ami.local.cli;
 
 import dev.vm2ami.local.cloud.LocalCloud;
 import dev.vm2ami.local.cloud.LocalCloudOptions;
+import dev.vm2ami.local.pipeline.LocalDeployment;
+import dev.vm2ami.local.pipeline.PipelineResources;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code ./vm2ami up}: the local cloud with the pipeline deployed, until SIGINT/SIGTERM. */
-@Command(name = "up", mixinStandardHelpOptions = true,
-        description = {"Start the embedded local cloud and deploy the pipeline into it; print the endpoint and",
-                "the resources, then run until interrupted (Ctrl-C or SIGTERM). Point the AWS CLI or SDK at the",
-                "endpoint (--endpoint-url, or AWS_ENDPOINT_URL) with any access key."})
+@Command(name = "up", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Start the embedded local cloud, deploy the pipeline into it, print the endpoint and the",
+                "resources, then run until interrupted (Ctrl-C or SIGTERM); nothing is left running after.",
+                "Point the AWS CLI or an SDK at the endpoint (AWS_ENDPOINT_URL) with any access key, drop an image",
+                "into the bucket and read the notification from the inbox queue (subscribed to the topic)."})
 final class UpCommand implements Callable<Integer> {
 
     @Option(names = "--port", description = "Loopback port of the endpoint (default: a free one).")
     int port;
 
-    @Option(names = "--time-scale", description = "Factor applied to AWS's import durations (default: ${DEFAULT-VALUE}: a 30-minute import in ~5 s).")
+    @Option(names = "--time-scale", paramLabel = "F",
+            description = "Factor applied to AWS's import stage durations (default: ${DEFAULT-VALUE}: a 30-minute import in about 5 s).")
     double timeScale = LocalCloudOptions.DEFAULT_TIME_SCALE;
 
-    @Option(names = "--import-quota", description = "Concurrently active import tasks before ImportImage answers ResourceCountLimitExceeded (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--import-quota", paramLabel = "N",
+            description = "Concurrently active import tasks before ImportImage answers ResourceCountLimitExceeded (default: ${DEFAULT-VALUE}).")
     int importQuota = LocalCloudOptions.DEFAULT_IMPORT_QUOTA;
 
     @Option(names = "--region", description = "Region the local cloud serves (default: ${DEFAULT-VALUE}).")
@@ -37,15 +41,31 @@ final class UpCommand implements Callable<Integer> {
                 .withPort(port).withTimeScale(timeScale).withImportQuota(importQuota).withRegion(region)
                 .withKeepWorkDirectory(true);
         CountDownLatch stopped = new CountDownLatch(1);
-        try (LocalCloud cloud = LocalCloud.start(options)) {
+        try (LocalDeployment stack = LocalDeployment.start(options)) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                cloud.close();
+                stack.close();
                 stopped.countDown();
             }, "vm2ami-up-shutdown"));
+            LocalCloud cloud = stack.cloud();
+            PipelineResources p = stack.pipeline();
             out.println("endpoint: " + cloud.endpoint());
             out.println("region: " + cloud.region());
+            out.println("bucket: " + p.bucket());
+            out.println("queue: " + p.queueUrl());
+            out.println("dead-letter-queue: " + p.deadLetterQueueUrl());
+            out.println("topic: " + p.topicArn());
+            out.println("state-machine: " + p.stateMachineArn());
+            out.println("inbox: " + p.inboxQueueUrl());
             out.println("function-logs: " + cloud.functionLogs());
-            out.printf("ready in %.1f s; Ctrl-C stops it%n", Duration.ofNanos(System.nanoTime() - started).toMillis() / 1000.0);
+            out.println("cloud-log: " + cloud.cloudLog());
+            out.println();
+            out.println("Try it (in another shell):");
+            out.println("  export AWS_ENDPOINT_URL=" + cloud.endpoint() + " AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=" + cloud.region());
+            out.println("  aws s3 cp disk.vmdk s3://" + p.bucket() + "/");
+            out.println("  aws sqs receive-message --queue-url " + p.inboxQueueUrl() + " --wait-time-seconds 20");
+            out.println();
+            out.printf("ready in %.1f s (a 30-minute import takes %.0f s here; the reconciler runs every %d s). Ctrl-C stops it.%n",
+                    (System.nanoTime() - started) / 1e9, 30 * 60 * timeScale, stack.reconcileEvery().toSeconds());
             out.flush();
             stopped.await();
         }

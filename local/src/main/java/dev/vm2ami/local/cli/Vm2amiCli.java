@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "vm2ami", mixinStandardHelpOptions = true, version = "vm2ami 0.1.0",
         description = {"Drop a VM disk image into S3, get a named, tagged AMI and a notification.",
                 "Without an AWS account, everything runs on the embedded local cloud (moto + vm2ami's ImportImage simulator)."},
-        subcommands = {UpCommand.class, CheckCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, UpCommand.class, CheckCommand.class, CommandLine.HelpCommand.class})
 public final class Vm2amiCli implements Runnable {
 
     @CommandLine.Spec

@@ -96,12 +96,10 @@ class ImportImageSimulatorTest {
     @Test
     void progressRisesWhileTheTaskIsActive() throws Exception {
         String taskId = importImage(upload(GOOD_RAW, null), "RAW").importTaskId();
-        int last = -1;
         List<Integer> progress = new ArrayList<>();
-        while (describe(taskId).status().equals("active")) {
-            int p = Integer.parseInt(describe(taskId).progress() == null ? "-1" : describe(taskId).progress());
-            if (p >= 0 && p != last) progress.add(p);
-            last = p;
+        for (ImportImageTask t = describe(taskId); t.status().equals("active"); t = describe(taskId)) {
+            int p = Integer.parseInt(t.progress());
+            if (progress.isEmpty() || progress.get(progress.size() - 1) != p) progress.add(p);
             Thread.sleep(50);
         }
         assertThat(progress).isSorted().hasSizeGreaterThan(5);

@@ -1,0 +1,131 @@
+package dev.vm2ami.local.cli;
+
+import dev.vm2ami.local.cloud.LocalCloudOptions;
+import dev.vm2ami.local.demo.DemoImage;
+import dev.vm2ami.local.demo.DemoImages;
+import dev.vm2ami.local.demo.ImportProgress;
+import dev.vm2ami.local.pipeline.LocalDeployment;
+import dev.vm2ami.local.pipeline.Notifications;
+import dev.vm2ami.local.pipeline.PipelineResources;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code ./vm2ami demo}: the product's main job, end to end, on the embedded local cloud. */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run the whole pipeline on the embedded local cloud: start it, deploy the pipeline, drop six small",
+                "sample images (good ones, one EC2 fails once and vm2ami retries, one EC2 cannot boot, two the pre-flight",
+                "check rejects), show each image's progress, and end with a summary and the notifications received.",
+                "Exit status 0 when every image reached the outcome it should; 1 otherwise."})
+final class DemoCommand implements Callable<Integer> {
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    @Option(names = "--time-scale", paramLabel = "F",
+            description = "Factor applied to AWS's import stage durations (default: ${DEFAULT-VALUE}: a 30-minute import in about 5 s).")
+    double timeScale = LocalCloudOptions.DEFAULT_TIME_SCALE;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Give up waiting after this long (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds = 300;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = System.out;
+        long started = System.nanoTime();
+        out.println("vm2ami demo: VM disk images -> AMIs, on the embedded local cloud (moto + vm2ami's ImportImage simulator)");
+        out.print("starting the local cloud and deploying the pipeline... ");
+        out.flush();
+        try (LocalDeployment stack = LocalDeployment.start(LocalCloudOptions.defaults().withTimeScale(timeScale))) {
+            PipelineResources p = stack.pipeline();
+            out.printf("ready in %.1f s (endpoint %s)%n%n", (System.nanoTime() - started) / 1e9, stack.cloud().endpoint());
+
+            List<DemoImage> images = DemoImages.all();
+            out.println("dropping " + images.size() + " images into s3://" + p.bucket() + "/" + DemoImages.PREFIX + ":");
+            for (DemoImage image : images) {
+                stack.cloud().clients().s3().putObject(put -> {
+                    put.bucket(p.bucket()).key(image.key());
+                    if (image.simulate() != null) put.tagging("simulate=" + image.simulate());
+                }, RequestBody.fromBytes(image.content()));
+                out.printf("  %-28s %9s  %-46s expect %s%n", image.fileName(), size(image.content().length), image.description(),
+                        image.expectedStatus());
+            }
+            long dropped = System.nanoTime();
+            out.println();
+            out.println("progress:");
+
+            Notifications inbox = new Notifications(stack.cloud().clients().sqs(), p.inboxQueueUrl());
+            ImportProgress progress = new ImportProgress(stack.cloud().clients().ec2());
+            Map<String, Notifications.Received> outcomes = new LinkedHashMap<>();
+            Map<String, String> shown = new LinkedHashMap<>();
+            Map<String, Double> secondsToOutcome = new LinkedHashMap<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
+            while (outcomes.size() < images.size() && System.nanoTime() < deadline) {
+                for (Notifications.Received n : inbox.poll(0)) {
+                    outcomes.putIfAbsent(n.key(), n);
+                    secondsToOutcome.putIfAbsent(n.key(), (System.nanoTime() - dropped) / 1e9);
+                }
+                Map<String, String> stages = progress.byKey();
+                for (DemoImage image : images) {
+                    Notifications.Received n = outcomes.get(image.key());
+                    String now = n != null ? n.status() + ": " + n.subject()
+                            : stages.getOrDefault(image.key(), "inspecting (pre-flight check)");
+                    if (!now.equals(shown.get(image.key()))) {
+                        shown.put(image.key(), now);
+                        out.printf("  %s  %-28s %s%n", LocalTime.now().format(CLOCK), image.fileName(), now);
+                    }
+                }
+                Thread.sleep(250);
+            }
+
+            out.println();
+            out.println("summary:");
+            out.printf("  %-28s %-10s %-10s %-8s %s%n", "image", "expected", "outcome", "seconds", "AMI / reason");
+            int wrong = 0;
+            for (DemoImage image : images) {
+                Notifications.Received n = outcomes.get(image.key());
+                String status = n == null ? "(none)" : n.status();
+                boolean ok = image.expectedStatus().equals(status);
+                if (!ok) wrong++;
+                out.printf("  %-28s %-10s %-10s %-8s %s%s%n", image.fileName(), image.expectedStatus(), status,
+                        n == null ? "-" : String.format("%.1f", secondsToOutcome.get(image.key())), detail(n), ok ? "" : "   <-- unexpected");
+            }
+            out.println();
+            out.println("notifications received (SNS topic " + p.topicArn() + "):");
+            for (Notifications.Received n : outcomes.values()) {
+                out.println("  subject:    " + n.subject());
+                out.println("  attributes: " + n.attributes());
+                out.println("  body:       " + n.body());
+            }
+            out.println();
+            out.printf("demo %s in %.1f s; %d of %d images reached their expected outcome.%n", wrong == 0 ? "passed" : "FAILED",
+                    (System.nanoTime() - started) / 1e9, images.size() - wrong, images.size());
+            if (wrong > 0) out.println("function logs: " + stack.cloud().functionLogs());
+            return wrong == 0 ? 0 : 1;
+        }
+    }
+
+    private static String detail(Notifications.Received n) {
+        if (n == null) return "no notification arrived";
+        var b = n.body();
+        return switch (n.status()) {
+            case "SUCCEEDED" -> b.path("imageId").asText() + " \"" + b.path("imageName").asText() + "\""
+                    + (b.path("retried").asBoolean() ? " after " + b.path("attempts").size() + " attempts" : "");
+            case "REJECTED" -> b.path("findings").get(0).path("code").asText() + ": " + b.path("findings").get(0).path("message").asText();
+            default -> b.path("error").path("category").asText() + ": " + b.path("error").path("awsMessage").asText(b.path("error").path("message").asText());
+        };
+    }
+
+    private static String size(long bytes) {
+        if (bytes >= 1 << 20) return String.format("%.1f MiB", bytes / (double) (1 << 20));
+        if (bytes >= 1 << 10) return String.format("%.1f KiB", bytes / 1024.0);
+        return bytes + " B";
+    }
+}

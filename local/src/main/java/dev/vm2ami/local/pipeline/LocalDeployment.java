@@ -1,0 +1,82 @@
+package dev.vm2ami.local.pipeline;
+
+import dev.vm2ami.local.cloud.LocalCloud;
+import dev.vm2ami.local.cloud.LocalCloudOptions;
+import dev.vm2ami.wiring.PipelineFunction;
+import software.amazon.awssdk.core.SdkBytes;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The local cloud with the pipeline deployed and the reconciler on a schedule (what the stack's
+ * EventBridge rule does on AWS): what {@code ./vm2ami up} and {@code ./vm2ami demo} run.
+ */
+public final class LocalDeployment implements AutoCloseable {
+    private final LocalCloud cloud;
+    private final PipelineResources pipeline;
+    private final ScheduledExecutorService reconciler;
+    private final Duration reconcileEvery;
+
+    private LocalDeployment(LocalCloud cloud, PipelineResources pipeline, Duration reconcileEvery) {
+        this.cloud = cloud;
+        this.pipeline = pipeline;
+        this.reconcileEvery = reconcileEvery;
+        this.reconciler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "reconcile-schedule");
+            t.setDaemon(true);
+            return t;
+        });
+        long seconds = reconcileEvery.toSeconds();
+        reconciler.scheduleWithFixedDelay(this::reconcileQuietly, seconds, seconds, TimeUnit.SECONDS);
+    }
+
+    public static LocalDeployment start(LocalCloudOptions options) throws IOException {
+        LocalCloud cloud = LocalCloud.start(options);
+        try {
+            PipelineResources pipeline = LocalPipeline.deploy(cloud, LocalPipeline.settingsFor(options.timeScale()));
+            // On AWS the reconciler runs every 30 minutes; on the local clock that is seconds.
+            long seconds = Math.max(10, Math.round(30 * 60 * options.timeScale()));
+            return new LocalDeployment(cloud, pipeline, Duration.ofSeconds(seconds));
+        } catch (RuntimeException e) {
+            cloud.close();
+            throw e;
+        }
+    }
+
+    public LocalCloud cloud() {
+        return cloud;
+    }
+
+    public PipelineResources pipeline() {
+        return pipeline;
+    }
+
+    public Duration reconcileEvery() {
+        return reconcileEvery;
+    }
+
+    /** Runs the reconcile function once (the Invoke API, as the schedule does); returns its report. */
+    public String reconcile() {
+        var response = cloud.clients().lambda().invoke(i -> i.functionName(pipeline.functionNames().get(PipelineFunction.RECONCILE))
+                .payload(SdkBytes.fromUtf8String("{\"source\":\"vm2ami.local.schedule\"}")));
+        return response.payload().asUtf8String();
+    }
+
+    private void reconcileQuietly() {
+        try {
+            reconcile();
+        } catch (RuntimeException e) {
+            // the next run tries again; the function's own log says what went wrong
+        }
+    }
+
+    @Override
+    public void close() {
+        reconciler.shutdownNow();
+        cloud.close();
+    }
+}
