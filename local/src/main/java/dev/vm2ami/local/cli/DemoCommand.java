@@ -77,8 +77,10 @@ final class DemoCommand implements Callable<Integer> {
                     Notifications.Received n = outcomes.get(image.key());
                     String now = n != null ? n.status() + ": " + n.subject()
                             : stages.getOrDefault(image.key(), "inspecting (pre-flight check)");
-                    if (!now.equals(shown.get(image.key()))) {
-                        shown.put(image.key(), now);
+                    // One line per stage (not per percent), with the progress it had when first seen.
+                    String stage = now.replaceAll(" \\d+%", "");
+                    if (!stage.equals(shown.get(image.key()))) {
+                        shown.put(image.key(), stage);
                         out.printf("  %s  %-28s %s%n", LocalTime.now().format(CLOCK), image.fileName(), now);
                     }
                 }
