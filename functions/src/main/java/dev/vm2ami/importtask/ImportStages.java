@@ -63,6 +63,17 @@ public final class ImportStages {
         return total;
     }
 
+    /**
+     * Where the model says an import is, in seconds since it started, when it shows this stage and
+     * progress (within the stage by its progress range; the stage's start when progress is unknown).
+     */
+    public double modelSecondsAt(Stage stage, Integer progress) {
+        double offset = totalSeconds() - secondsFromStartOf(stage);
+        if (progress == null || stage.progressTo() <= stage.progressFrom()) return offset;
+        double within = (progress - stage.progressFrom()) / (double) (stage.progressTo() - stage.progressFrom());
+        return offset + Math.max(0, Math.min(1, within)) * stage.seconds();
+    }
+
     /** Expected seconds of a whole import. */
     public int totalSeconds() {
         return stages.stream().mapToInt(Stage::seconds).sum();

@@ -202,18 +202,34 @@ public final class TaskTracker {
     }
 
     /**
-     * Stage-aware wait: half the expected time left until the import completes, between the minimum
-     * and maximum poll. Long looks early, short ones near the end, backing off when a stage overruns.
+     * Stage-aware wait. The import's expected completion comes from the measured stage model, scaled
+     * by the pace this import has shown so far (the model time its stage and progress stand for,
+     * against the time it really took to get there), so a big image that converts slowly is not
+     * looked at as often as a small one. Far from the expected end: half the time left, up to the
+     * maximum poll. In the last two maximum polls before it: the minimum poll, so completion is seen
+     * soon. When the expected end has passed: twice the minimum.
      */
     int waitSeconds(TaskStatus seen, Optional<ImportStages.Stage> stage, Instant now, PipelineSettings.Timing timing) {
         double scale = timing.timeScale();
-        Instant enteredStage = seen.stages().stream().filter(s -> s.stage().equals(seen.statusMessage()))
-                .map(s -> Instant.parse(s.firstSeenAt())).findFirst().orElse(now);
-        double inStage = Duration.between(enteredStage, now).toMillis() / 1000.0;
-        double expectedLeft = stage.map(s -> stages.secondsFromStartOf(s) * scale - inStage)
-                .orElse(stages.totalSeconds() * scale / 2);
-        double wait = expectedLeft > 0 ? expectedLeft / 2 : inStage / 4;
-        return (int) Math.max(timing.minPollSeconds(), Math.min(timing.pollSeconds(), Math.round(wait)));
+        if (stage.isEmpty() || seen.stages().isEmpty()) {
+            return clamp(stages.totalSeconds() * scale / 4, timing);
+        }
+        Instant started = Instant.parse(seen.stages().get(0).firstSeenAt());
+        double elapsed = Duration.between(started, now).toMillis() / 1000.0;
+        double modelElapsed = stages.modelSecondsAt(stage.get(), seen.progress()) * scale;
+        double pace = modelElapsed > 0 && elapsed > 0 ? Math.max(0.25, Math.min(8, elapsed / modelElapsed)) : 1;
+        double expectedLeft = stages.totalSeconds() * scale * pace - elapsed;
+        if (expectedLeft <= 0) {
+            return clamp(2.0 * timing.minPollSeconds(), timing);
+        }
+        if (expectedLeft <= 2.0 * timing.pollSeconds()) {
+            return clamp(timing.minPollSeconds(), timing);
+        }
+        return clamp(expectedLeft / 2, timing);
+    }
+
+    private static int clamp(double seconds, PipelineSettings.Timing timing) {
+        return (int) Math.max(timing.minPollSeconds(), Math.min(timing.pollSeconds(), Math.round(seconds)));
     }
 
     private static TaskStatus next(TaskStatus s, String next, int seconds) {

@@ -16,40 +16,56 @@ class StageAwareWaitTest {
     final PipelineSettings.Timing aws = PipelineSettings.Timing.aws();
     final Instant now = Instant.parse("2026-11-23T10:00:00Z");
 
-    ImportJob.TaskStatus inStage(String stage, long secondsIn) {
-        return new ImportJob.TaskStatus("import-ami-1", "active", stage, 10, null, List.of(),
-                List.of(new ImportJob.StageSeen(stage, now.minusSeconds(secondsIn).toString(), 10)), now.toString(),
-                "WAIT", 0, null, null, 1, 0);
+    /** A task in {@code stage} at {@code progress}, which started {@code secondsAgo} ago. */
+    ImportJob.TaskStatus task(String stage, int progress, long secondsAgo) {
+        return new ImportJob.TaskStatus("import-ami-1", "active", stage, progress, null, List.of(),
+                List.of(new ImportJob.StageSeen("pending", now.minusSeconds(secondsAgo).toString(), 0),
+                        new ImportJob.StageSeen(stage, now.toString(), progress)), now.toString(), "WAIT", 0, null, null, 1, 0);
     }
 
-    int wait(String stage, long secondsIn) {
-        return tracker.waitSeconds(inStage(stage, secondsIn), ImportStages.measured().find(stage), now, aws);
+    int wait(String stage, int progress, long secondsAgo) {
+        return tracker.waitSeconds(task(stage, progress, secondsAgo), ImportStages.measured().find(stage), now, aws);
+    }
+
+    /** Seconds since the start at which the model puts this stage and progress. */
+    static long model(String stage, int progress) {
+        return Math.round(ImportStages.measured().modelSecondsAt(ImportStages.measured().find(stage).orElseThrow(), progress));
     }
 
     @Test
     void looksRarelyEarlyInTheImport() {
-        assertThat(wait("converting", 0)).isEqualTo(aws.pollSeconds());
+        assertThat(wait("converting", 10, model("converting", 10))).isEqualTo(aws.pollSeconds());
     }
 
     @Test
     void looksOftenWhenTheImportIsExpectedToCompleteSoon() {
-        assertThat(wait("preparing ami", 280)).isEqualTo(aws.minPollSeconds());
+        assertThat(wait("preparing ami", 95, model("preparing ami", 95))).isEqualTo(aws.minPollSeconds());
     }
 
     @Test
-    void backsOffWhenAStageRunsLongerThanMeasured() {
-        assertThat(wait("preparing ami", 400)).isEqualTo(100); // a quarter of the time spent in the stage
-        assertThat(wait("preparing ami", 2000)).isEqualTo(aws.pollSeconds());
+    void looksEveryTwoMinimumPollsOnceTheExpectedEndHasPassed() {
+        assertThat(wait("preparing ami", 99, 3 * ImportStages.measured().totalSeconds())).isEqualTo(2 * aws.minPollSeconds());
+    }
+
+    @Test
+    void anImportRunningAtHalfThePaceOfTheModelIsExpectedToFinishLater() {
+        long at = model("preparing ami", 85); // the model expects about 4 minutes left from here
+
+        int onTime = wait("preparing ami", 85, at);
+        int halfPace = wait("preparing ami", 85, 2 * at);
+
+        assertThat(onTime).isEqualTo(aws.minPollSeconds());
+        assertThat(halfPace).isEqualTo(aws.pollSeconds());
     }
 
     @Test
     void neverWaitsLessThanTheMinimumNorMoreThanTheMaximum() {
         for (ImportStages.Stage s : ImportStages.measured().all()) {
-            for (long in = 0; in < 4000; in += 37) {
-                assertThat(wait(s.name(), in)).isBetween(aws.minPollSeconds(), aws.pollSeconds());
+            for (long ago = 0; ago < 8000; ago += 37) {
+                assertThat(wait(s.name(), s.progressFrom(), ago)).isBetween(aws.minPollSeconds(), aws.pollSeconds());
             }
         }
-        assertThat(tracker.waitSeconds(inStage("a stage AWS added", 0), Optional.empty(), now, aws))
+        assertThat(tracker.waitSeconds(task("a stage AWS added", 5, 10), Optional.empty(), now, aws))
                 .isBetween(aws.minPollSeconds(), aws.pollSeconds());
     }
 }

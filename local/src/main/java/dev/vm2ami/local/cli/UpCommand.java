@@ -15,7 +15,7 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "up", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Start the embedded local cloud, deploy the pipeline into it, print the endpoint and the",
                 "resources, then run until interrupted (Ctrl-C or SIGTERM); nothing is left running after.",
-                "Point the AWS CLI or an SDK at the endpoint (AWS_ENDPOINT_URL) with any access key, drop an image",
+                "Point the AWS CLI (--endpoint-url) or an SDK (AWS_ENDPOINT_URL) at the endpoint with any access key, drop an image",
                 "into the bucket and read the notification from the inbox queue (subscribed to the topic)."})
 final class UpCommand implements Callable<Integer> {
 
@@ -59,10 +59,11 @@ final class UpCommand implements Callable<Integer> {
             out.println("function-logs: " + cloud.functionLogs());
             out.println("cloud-log: " + cloud.cloudLog());
             out.println();
-            out.println("Try it (in another shell):");
-            out.println("  export AWS_ENDPOINT_URL=" + cloud.endpoint() + " AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=" + cloud.region());
-            out.println("  aws s3 cp disk.vmdk s3://" + p.bucket() + "/");
-            out.println("  aws sqs receive-message --queue-url " + p.inboxQueueUrl() + " --wait-time-seconds 20");
+            out.println("Try it (in another shell; any access key works):");
+            out.println("  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=" + cloud.region());
+            out.println("  aws --endpoint-url " + cloud.endpoint() + " s3 cp disk.vmdk s3://" + p.bucket() + "/");
+            out.println("  aws --endpoint-url " + cloud.endpoint() + " sqs receive-message --queue-url " + p.inboxQueueUrl()
+                    + " --wait-time-seconds 20");
             out.println();
             out.printf("ready in %.1f s (a 30-minute import takes %.0f s here; the reconciler runs every %d s). Ctrl-C stops it.%n",
                     (System.nanoTime() - started) / 1e9, 30 * 60 * timeScale, stack.reconcileEvery().toSeconds());

@@ -53,7 +53,8 @@ public final class LocalPipeline {
                 Math.max(2, scale(aws.pollSeconds(), timeScale)), 1,
                 Math.max(120, scale(aws.deadlineSeconds(), timeScale)), aws.maxAttempts(), Map.of(),
                 1, Math.max(2, scale(aws.quotaBackoffMaxSeconds(), timeScale)), 1);
-        return PipelineSettings.defaults().withTiming(local).withVmimportRoleName(PREFIX + "-vmimport");
+        // The service role keeps AWS's default name, so the user guide's own commands work against the local cloud.
+        return PipelineSettings.defaults().withTiming(local);
     }
 
     private static int scale(int seconds, double factor) {
