@@ -69,8 +69,8 @@ public final class FunctionHost implements AutoCloseable {
         Path taskRoot = workDirectory.resolve("task");
         unzip(artifactZip, taskRoot);
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        WorkerLaunch launch = new WorkerLaunch(java, runtimeClasspath(), taskRoot, Map.copyOf(cloudEnvironment),
-                workDirectory.resolve("logs"));
+        WorkerLaunch launch = new WorkerLaunch(java, runtimeClasspath(), nativeClient(workDirectory), taskRoot,
+                Map.copyOf(cloudEnvironment), workDirectory.resolve("logs"));
         return new FunctionHost(launch, maxWorkersPerFunction);
     }
 
@@ -192,6 +192,23 @@ public final class FunctionHost implements AutoCloseable {
             }
         }
         return String.join(java.io.File.pathSeparator, entries);
+    }
+
+    /**
+     * The runtime client's JNI library, unpacked once. Left to itself, every worker would unpack it
+     * to the same /tmp file (Lambda gives each environment its own /tmp), and workers starting
+     * together would load each other's half-written copies.
+     */
+    private static Path nativeClient(Path workDirectory) throws IOException {
+        String arch = System.getProperty("os.arch").contains("aarch64") ? "aarch_64" : "x86_64";
+        String resource = "/jni/libaws-lambda-jni.linux-" + arch + ".so";
+        Path target = workDirectory.resolve("runtime").resolve("libaws-lambda-jni.so");
+        Files.createDirectories(target.getParent());
+        try (InputStream in = com.amazonaws.services.lambda.runtime.api.client.AWSLambda.class.getResourceAsStream(resource)) {
+            if (in == null) throw new IOException("the Lambda runtime interface client has no " + resource);
+            Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        return target;
     }
 
     private static void unzip(Path zip, Path target) throws IOException {

@@ -41,6 +41,8 @@ final class Worker implements AutoCloseable {
         command.add("-XX:TieredStopAtLevel=1"); // what the Lambda Java runtime does for quick starts
         command.add("-Xshare:auto");
         command.add("--enable-native-access=ALL-UNNAMED"); // the runtime client's JNI part
+        command.add("-Dcom.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI="
+                + launch.nativeClientLibrary());
         command.add("-Xmx" + Math.max(64, spec.memoryMb() * 85 / 100) + "m");
         command.add("-cp");
         command.add(launch.runtimeClasspath());

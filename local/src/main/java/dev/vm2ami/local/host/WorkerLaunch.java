@@ -5,10 +5,10 @@ import java.util.Map;
 
 /**
  * How the host starts worker JVMs: which java, the runtime classpath (the runtime interface client
- * and WorkerMain: what Lambda provides), the task root (the unpacked deployment artifact: what the
+ * and WorkerMain: what Lambda provides) and the client's JNI library, the task root (the unpacked deployment artifact: what the
  * user uploads), the local cloud's endpoint and credentials, and where function logs go.
  */
-record WorkerLaunch(Path javaExecutable, String runtimeClasspath, Path taskRoot,
+record WorkerLaunch(Path javaExecutable, String runtimeClasspath, Path nativeClientLibrary, Path taskRoot,
                     Map<String, String> cloudEnvironment, Path logDirectory) {
 
     Path logFile(String functionName) {
