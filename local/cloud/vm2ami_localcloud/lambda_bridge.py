@@ -21,8 +21,17 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 from moto.awslambda.models import LambdaBackend, LambdaFunction
+from moto.core.exceptions import JsonRESTError
 
 _host_url = ""
+
+
+class TooManyRequests(JsonRESTError):
+    """Lambda's throttling answer: Step Functions sees it as Lambda.TooManyRequestsException."""
+    code = 429
+
+    def __init__(self, message):
+        super().__init__("TooManyRequestsException", message)
 
 
 def _invoke_via_function_host(self, event=None):
@@ -49,9 +58,15 @@ def _invoke_via_function_host(self, event=None):
     http = urllib.request.Request(_host_url.rstrip("/") + "/invoke", data=body, method="POST",
                                   headers={"Content-Type": "application/json"})
     try:
-        # The host enforces the function's timeout; allow for a cold start on top.
-        with urllib.request.urlopen(http, timeout=request["timeoutSeconds"] + 120) as response:
+        # The host enforces the function's timeout; allow for a cold start and a wait for a free worker.
+        with urllib.request.urlopen(http, timeout=request["timeoutSeconds"] + 300) as response:
             result = json.loads(response.read().decode("utf-8"))
+    except urllib.error.HTTPError as e:
+        if e.code == 429:
+            raise TooManyRequests(json.loads(e.read().decode("utf-8")).get("message", "Rate Exceeded."))
+        message = json.dumps({"errorType": "Runtime.Unavailable",
+                              "errorMessage": f"function host at {_host_url} answered HTTP {e.code}"})
+        return message, True, ""
     except (urllib.error.URLError, OSError, ValueError) as e:
         message = json.dumps({"errorType": "Runtime.Unavailable",
                               "errorMessage": f"function host at {_host_url} did not answer: {e}"})

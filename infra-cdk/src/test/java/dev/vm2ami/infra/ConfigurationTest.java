@@ -42,7 +42,7 @@ class ConfigurationTest {
 
     @Test
     void theReadmeDocumentsEveryKeyWithItsDefault() throws IOException {
-        String readme = Files.readString(Synthesized.MODULE.resolve("README.md"));
+        String readme = Files.readString(Synthesized.MODULE.resolve("../README.md"));
         for (ConfigKey key : ConfigKey.values()) {
             assertThat(readme).as(key.key()).contains("| `" + key.key() + "` | ");
             Object value = key.defaultValue();

@@ -33,15 +33,15 @@ import java.util.concurrent.Callable;
         description = {
                 "Say, in seconds, whether EC2 VM import would take each disk image, and what to change if not.",
                 "",
-                "Reads a few blocks of each file (never the whole image): detects the format from the bytes (OVA, VMDK,",
-                "VHD, VHDX, raw; and qcow2, VDI, ISO, compressed archives and text, which EC2 does not take), checks the",
-                "container (stream-optimized VMDK, differencing VHD, OVA descriptor and disk count, checksums), then",
-                "reads the boot disk through it: partition table (MBR/GPT), file systems, boot loader against the boot",
-                "mode, and size limits (< 16 TiB; > 8 TiB needs a manifest). This is the check the pipeline runs before",
-                "it calls ImportImage.",
+                "Reads a few blocks of each file (never the whole image): detects the format from the bytes (OVA, VMDK, "
+                        + "VHD, VHDX, raw; and qcow2, VDI, ISO, compressed archives and text, which EC2 does not take), checks "
+                        + "the container (stream-optimized VMDK, differencing VHD, OVA descriptor and disk count, checksums), "
+                        + "then reads the boot disk through it: partition table (MBR/GPT), file systems, boot loader against "
+                        + "the boot mode, and size limits (< 16 TiB; > 8 TiB needs a manifest). This is the check the pipeline "
+                        + "runs before it calls ImportImage.",
                 "",
-                "Verdicts: ACCEPT (nothing found that import fails on), WARN (importable, with a risk worth fixing),",
-                "REJECT (EC2 VM import would fail: the pipeline does not import it)."},
+                "Verdicts: ACCEPT (nothing found that import fails on), WARN (importable, with a risk worth fixing), "
+                        + "REJECT (EC2 VM import would fail: the pipeline does not import it)."},
         footerHeading = "%nExit status:%n",
         footer = {"  0  no file is rejected (ACCEPT or WARN)",
                 "  1  at least one file is rejected",

@@ -22,9 +22,10 @@ import java.util.concurrent.Callable;
 
 /** {@code ./vm2ami demo}: the product's main job, end to end, on the embedded local cloud. */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run the whole pipeline on the embedded local cloud: start it, deploy the pipeline, drop six small",
-                "sample images (good ones, one EC2 fails once and vm2ami retries, one EC2 cannot boot, two the pre-flight",
-                "check rejects), show each image's progress, and end with a summary and the notifications received.",
+        description = {"Run the whole pipeline on the embedded local cloud: start it, deploy the pipeline, drop six small "
+                + "sample images (two good ones, one EC2 fails once and vm2ami retries, one EC2 cannot boot, two the pre-flight "
+                + "check rejects), show each image's progress, and end with a summary and the notifications received.",
+                "",
                 "Exit status 0 when every image reached the outcome it should; 1 otherwise."})
 final class DemoCommand implements Callable<Integer> {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");

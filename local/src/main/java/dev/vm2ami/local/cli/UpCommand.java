@@ -13,10 +13,13 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code ./vm2ami up}: the local cloud with the pipeline deployed, until SIGINT/SIGTERM. */
 @Command(name = "up", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Start the embedded local cloud, deploy the pipeline into it, print the endpoint and the",
-                "resources, then run until interrupted (Ctrl-C or SIGTERM); nothing is left running after.",
-                "Point the AWS CLI (--endpoint-url) or an SDK (AWS_ENDPOINT_URL) at the endpoint with any access key, drop an image",
-                "into the bucket and read the notification from the inbox queue (subscribed to the topic)."})
+        description = {"Start the embedded local cloud, deploy the pipeline into it, print the endpoint and the resources, "
+                + "then run until interrupted (Ctrl-C or SIGTERM); nothing is left running after.",
+                "",
+                "Point the AWS CLI (--endpoint-url) or an SDK (AWS_ENDPOINT_URL) at the endpoint with any access key, drop "
+                + "an image into the bucket and read its notification from the inbox queue (subscribed to the topic). "
+                + "The S3 object tag 'simulate' injects the faults EC2 shows now and then: server-error-once, "
+                + "server-error-always, stuck-booting, unknown-os, slow, throttle-describe."})
 final class UpCommand implements Callable<Integer> {
 
     @Option(names = "--port", description = "Loopback port of the endpoint (default: a free one).")

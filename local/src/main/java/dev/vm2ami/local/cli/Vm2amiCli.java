@@ -5,8 +5,11 @@ import picocli.CommandLine.Command;
 
 /** {@code ./vm2ami}: the project's command line. */
 @Command(name = "vm2ami", mixinStandardHelpOptions = true, version = "vm2ami 0.1.0",
-        description = {"Drop a VM disk image into S3, get a named, tagged AMI and a notification.",
-                "Without an AWS account, everything runs on the embedded local cloud (moto + vm2ami's ImportImage simulator)."},
+        description = {"Drop a VM disk image into S3, get a named, tagged AMI and a notification; or, within seconds, "
+                + "a clear reason why the image would fail and how to fix it.",
+                "",
+                "Without an AWS account, everything runs on the embedded local cloud (moto + vm2ami's ImportImage "
+                + "simulator). Deploying to AWS: see the README (npx aws-cdk@2 deploy in infra-cdk/)."},
         subcommands = {DemoCommand.class, UpCommand.class, CheckCommand.class, CommandLine.HelpCommand.class})
 public final class Vm2amiCli implements Runnable {
 

@@ -34,6 +34,8 @@ import java.util.zip.ZipInputStream;
  */
 public final class FunctionHost implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How long an invocation waits for a busy function before it is throttled (TooManyRequestsException). */
+    static final java.time.Duration THROTTLE_AFTER = java.time.Duration.ofSeconds(10);
 
     private final WorkerLaunch launch;
     private final int maxWorkersPerFunction;
@@ -84,7 +86,7 @@ public final class FunctionHost implements AutoCloseable {
         return launch.logDirectory();
     }
 
-    public InvocationResult invoke(Invocation invocation) {
+    public InvocationResult invoke(Invocation invocation) throws ThrottledException {
         WorkerPool pool = pools.computeIfAbsent(invocation.workerKey(), k -> new WorkerPool());
         Worker worker;
         try {
@@ -117,7 +119,17 @@ public final class FunctionHost implements AutoCloseable {
                     request.path("region").asText("us-east-1"),
                     environment,
                     JSON.writeValueAsBytes(request.path("event")));
-            InvocationResult result = invoke(invocation);
+            InvocationResult result;
+            try {
+                result = invoke(invocation);
+            } catch (ThrottledException e) {
+                byte[] body = JSON.writeValueAsBytes(JSON.createObjectNode().put("throttled", true).put("message", e.getMessage()));
+                exchange.sendResponseHeaders(429, body.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+                return;
+            }
             ObjectNode response = JSON.createObjectNode();
             response.put("payload", result.payloadText());
             response.put("error", result.functionError());
@@ -143,8 +155,17 @@ public final class FunctionHost implements AutoCloseable {
         private final List<Worker> all = new ArrayList<>();
         private boolean closed;
 
-        synchronized Worker acquire(Invocation spec) throws IOException, InterruptedException {
+        /**
+         * An idle worker, a new one, or one that frees up soon; when every worker stays busy, the
+         * invocation is throttled, as Lambda throttles beyond a function's concurrency.
+         */
+        synchronized Worker acquire(Invocation spec) throws IOException, InterruptedException, ThrottledException {
+            long giveUpAt = System.nanoTime() + THROTTLE_AFTER.toNanos();
             while (true) {
+                if (System.nanoTime() > giveUpAt) {
+                    throw new ThrottledException("Rate Exceeded: all " + maxWorkersPerFunction + " execution environments of "
+                            + spec.functionName() + " stayed busy for " + THROTTLE_AFTER.toSeconds() + " s");
+                }
                 if (closed) throw new IOException("the function host is closed");
                 all.removeIf(w -> !w.alive());
                 for (Iterator<Worker> it = idle.iterator(); it.hasNext(); ) {
