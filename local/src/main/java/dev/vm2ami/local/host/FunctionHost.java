@@ -35,7 +35,7 @@ import java.util.zip.ZipInputStream;
 public final class FunctionHost implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** How long an invocation waits for a busy function before it is throttled (TooManyRequestsException). */
-    static final java.time.Duration THROTTLE_AFTER = java.time.Duration.ofSeconds(10);
+    static final java.time.Duration THROTTLE_AFTER = java.time.Duration.ofSeconds(30);
 
     private final WorkerLaunch launch;
     private final int maxWorkersPerFunction;

@@ -5,6 +5,8 @@ import dev.vm2ami.local.cloud.LocalCloud;
 import dev.vm2ami.local.testing.LocalCloudExtension;
 import dev.vm2ami.local.testing.PipelineHarness;
 import dev.vm2ami.sampleimages.SampleImages;
+import dev.vm2ami.wiring.FunctionEnvironment;
+import dev.vm2ami.wiring.PipelineFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -218,6 +220,25 @@ class PipelineScenariosTest {
         assertThat(n.body().path("imageName").asText()).isEqualTo("payments-base-image");
         Image image = harness.cloud().clients().ec2().describeImages(r -> r.imageIds(n.body().path("imageId").asText())).images().get(0);
         assertThat(tags(image)).containsEntry("CostCenter", "4711").containsEntry("vm2ami:team", "payments");
+    }
+
+    @Test
+    void theLocalCloudRunsTheFunctionsEnvironmentsAndDefinitionTheStackDeploys() {
+        var lambda = harness.cloud().clients().lambda();
+        for (PipelineFunction f : PipelineFunction.values()) {
+            var config = lambda.getFunctionConfiguration(r -> r.functionName(harness.pipeline().functionNames().get(f)));
+            assertThat(config.handler()).isEqualTo(f.handler());
+            assertThat(config.timeout()).isEqualTo(f.timeoutSeconds());
+            assertThat(config.environment().variables()).isEqualTo(FunctionEnvironment.of(f,
+                    LocalPipeline.settingsFor(harness.cloud().options().timeScale()), harness.pipeline().stateMachineArn()));
+        }
+        String definition = harness.cloud().clients().sfn().describeStateMachine(r -> r.stateMachineArn(
+                harness.pipeline().stateMachineArn())).definition();
+        assertThat(definition).doesNotContain("${");
+        for (PipelineFunction f : PipelineFunction.calledByStateMachine().toList()) {
+            assertThat(definition).contains(":function:" + harness.pipeline().functionNames().get(f) + "\"");
+        }
+        assertThat(definition).contains(harness.pipeline().topicArn());
     }
 
     @Test
