@@ -55,13 +55,9 @@ public final class PreflightCheck {
         }
 
         ByteRangeReader reader = new S3RangeReader(s3, source.bucket(), source.key(), source.versionId(), head.contentLength());
-        BootMode bootMode;
         ImageOptionsResolver.Resolved resolved = options.resolve("UNKNOWN", head.metadata(), manifest(source));
-        try {
-            bootMode = BootMode.parse(resolved.options().bootMode()).orElse(null);
-        } catch (IllegalArgumentException e) {
-            bootMode = null;
-        }
+        // The resolver has validated the boot mode; invalid options leave it unset and reject the image below.
+        BootMode bootMode = BootMode.parse(resolved.options().bootMode()).orElse(null);
         InspectionReport report = inspector.inspect(reader, new InspectionRequest(source.key(), bootMode));
         List<Finding> findings = new ArrayList<>(report.findings());
         Verdict verdict = report.verdict();
