@@ -21,7 +21,23 @@ public final class Vm2amiCli implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        return new CommandLine(new Vm2amiCli()).setUsageHelpAutoWidth(true);
+        return new CommandLine(new Vm2amiCli()).setUsageHelpAutoWidth(true)
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    // A clear sentence for the user; the stack trace only when asked for (VM2AMI_DEBUG=1).
+                    cmd.getErr().println("vm2ami " + cmd.getCommandName() + ": " + describe(e));
+                    if (System.getenv("VM2AMI_DEBUG") != null) e.printStackTrace(cmd.getErr());
+                    return 1;
+                });
+    }
+
+    private static String describe(Throwable e) {
+        StringBuilder message = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            if (cause.getMessage() != null && !message.toString().contains(cause.getMessage())) {
+                message.append(" (").append(cause.getMessage()).append(')');
+            }
+        }
+        return message.toString();
     }
 
     @Override
