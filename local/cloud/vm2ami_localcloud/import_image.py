@@ -16,7 +16,6 @@ Every task's history is kept in a record (GET /_vm2ami/simulator) so tests can a
 really happened, e.g. that no more than the quota was ever active at once.
 """
 
-import json
 import random
 import threading
 import time
@@ -496,6 +495,3 @@ def _params(response):
              "ImportTaskIds", "Filters", "NextToken", "MaxResults", "ImportTaskId", "CancelReason"]
     return {n: response._get_param(n) for n in names}
 
-
-def dumps_record():
-    return json.dumps(_simulator.record())

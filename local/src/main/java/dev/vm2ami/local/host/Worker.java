@@ -26,6 +26,7 @@ final class Worker implements AutoCloseable {
     private final String functionName;
     private final RuntimeApi api;
     private final Process process;
+    private volatile boolean closed;
 
     private Worker(String functionName, RuntimeApi api, Process process) {
         this.functionName = functionName;
@@ -110,7 +111,7 @@ final class Worker implements AutoCloseable {
     }
 
     boolean alive() {
-        return process.isAlive();
+        return !closed && process.isAlive();
     }
 
     private void pumpLogs(Path logFile) throws IOException {
@@ -135,6 +136,7 @@ final class Worker implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true; // before the process is gone: a closed worker never goes back to the pool
         process.destroyForcibly();
         api.close();
     }
