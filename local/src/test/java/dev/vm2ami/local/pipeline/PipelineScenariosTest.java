@@ -194,8 +194,9 @@ class PipelineScenariosTest {
         Notifications.Received n = harness.awaitNotification(THROTTLED, LIMIT);
 
         assertThat(n.status()).as(n.body().toPrettyString()).isEqualTo("SUCCEEDED");
+        // The first look's three SDK attempts were all refused; the check waited and looked again.
         assertThat(harness.importTasksFor(THROTTLED)).singleElement()
-                .satisfies(t -> assertThat(t.path("describeCalls").asInt()).isGreaterThan(1));
+                .satisfies(t -> assertThat(t.path("describeCalls").asInt()).isGreaterThanOrEqualTo(4));
     }
 
     @Test
