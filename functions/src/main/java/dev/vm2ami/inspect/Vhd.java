@@ -96,25 +96,14 @@ final class Vhd {
     private record BlockDisk(Region image, long size, int blockSize, long batAt, long entries) implements VirtualDisk {
         @Override
         public byte[] read(long offset, int length) throws IOException, MalformedImageException {
-            if (offset < 0 || offset >= size || length <= 0) return new byte[0];
-            byte[] out = new byte[(int) Math.min(length, size - offset)];
             int bitmapBytes = ((blockSize / 512 / 8) + 511) / 512 * 512;
-            int done = 0;
-            while (done < out.length) {
-                long at = offset + done;
-                long block = at / blockSize;
-                int within = (int) (at % blockSize);
-                int n = Math.min(out.length - done, blockSize - within);
-                if (block < entries) {
-                    long sector = Bytes.u32be(image.readFully(batAt + block * 4, 4, "a block allocation table entry"), 0);
-                    if (sector != UNALLOCATED) {
-                        byte[] data = image.readFully(sector * 512 + bitmapBytes + within, n, "a data block");
-                        System.arraycopy(data, 0, out, done, n);
-                    }
+            return VirtualDisk.readBlocks(size, blockSize, offset, length, (block, within, out, at, n) -> {
+                if (block >= entries) return;
+                long sector = Bytes.u32be(image.readFully(batAt + block * 4, 4, "a block allocation table entry"), 0);
+                if (sector != UNALLOCATED) {
+                    System.arraycopy(image.readFully(sector * 512 + bitmapBytes + within, n, "a data block"), 0, out, at, n);
                 }
-                done += n;
-            }
-            return out;
+            });
         }
     }
 }

@@ -134,24 +134,15 @@ final class Vhdx {
 
         @Override
         public byte[] read(long offset, int length) throws IOException, MalformedImageException {
-            if (offset < 0 || offset >= size || length <= 0) return new byte[0];
-            byte[] out = new byte[(int) Math.min(length, size - offset)];
-            int done = 0;
-            while (done < out.length) {
-                long at = offset + done;
-                long block = at / blockSize;
-                int within = (int) (at % blockSize);
-                int n = Math.min(out.length - done, blockSize - within);
+            return VirtualDisk.readBlocks(size, blockSize, offset, length, (block, within, out, at, n) -> {
                 long index = block + block / chunkRatio;
                 long entry = Bytes.u64le(image.readFully(batAt + index * 8, 8, "a BAT entry"), 0);
                 int state = (int) (entry & 7);
                 if (state == FULLY_PRESENT || state == PARTIALLY_PRESENT) {
                     long fileOffset = (entry >>> 20) * MIB;
-                    System.arraycopy(image.readFully(fileOffset + within, n, "a payload block"), 0, out, done, n);
+                    System.arraycopy(image.readFully(fileOffset + within, n, "a payload block"), 0, out, at, n);
                 }
-                done += n;
-            }
-            return out;
+            });
         }
     }
 }

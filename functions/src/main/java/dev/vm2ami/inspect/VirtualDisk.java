@@ -33,4 +33,29 @@ interface VirtualDisk {
             }
         };
     }
+
+    /** Copies the part {@code [within, within + n)} of block {@code block} into {@code out} at {@code at}; leaves zeros when unallocated. */
+    @FunctionalInterface
+    interface BlockCopy {
+        void copy(long block, int within, byte[] out, int at, int n) throws IOException, MalformedImageException;
+    }
+
+    /**
+     * A read of a disk stored in fixed-size blocks (VMDK grains, VHD blocks, VHDX payload blocks):
+     * splits the range at block boundaries and lets {@code blocks} fill each piece.
+     */
+    static byte[] readBlocks(long size, int blockSize, long offset, int length, BlockCopy blocks)
+            throws IOException, MalformedImageException {
+        if (offset < 0 || offset >= size || length <= 0) return new byte[0];
+        byte[] out = new byte[(int) Math.min(length, size - offset)];
+        int done = 0;
+        while (done < out.length) {
+            long at = offset + done;
+            int within = (int) (at % blockSize);
+            int n = Math.min(out.length - done, blockSize - within);
+            blocks.copy(at / blockSize, within, out, done, n);
+            done += n;
+        }
+        return out;
+    }
 }

@@ -176,19 +176,10 @@ final class Vmdk {
 
         @Override
         public byte[] read(long offset, int length) throws IOException, MalformedImageException {
-            if (offset < 0 || offset >= size || length <= 0) return new byte[0];
-            byte[] out = new byte[(int) Math.min(length, size - offset)];
-            int done = 0;
-            while (done < out.length) {
-                long at = offset + done;
-                long grain = at / grainBytes;
-                int within = (int) (at % grainBytes);
-                int n = Math.min(out.length - done, grainBytes - within);
+            return VirtualDisk.readBlocks(size, grainBytes, offset, length, (grain, within, out, at, n) -> {
                 byte[] g = grain(grain);
-                if (g != null) System.arraycopy(g, within, out, done, Math.min(n, Math.max(0, g.length - within)));
-                done += n;
-            }
-            return out;
+                if (g != null) System.arraycopy(g, within, out, at, Math.min(n, Math.max(0, g.length - within)));
+            });
         }
 
         /** The grain's bytes, or null when it is not allocated (reads as zeros). */
