@@ -2,16 +2,13 @@ package dev.vm2ami.importtask;
 
 import dev.vm2ami.config.PipelineSettings;
 import dev.vm2ami.job.ImportJob;
+import dev.vm2ami.job.Sha256;
 import dev.vm2ami.job.TransientFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,12 +116,7 @@ public final class ImportSubmitter {
 
     /** One token per execution and attempt: a retried Lambda gets the same task, a new attempt a new one. */
     public static String clientToken(String executionName, int attempt) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest((executionName + "#" + attempt).getBytes(StandardCharsets.UTF_8));
-            return "vm2ami-" + HexFormat.of().formatHex(digest, 0, 24);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
+        return "vm2ami-" + Sha256.hex(executionName + "#" + attempt).substring(0, 48);
     }
 
     private static String nz(String s) {

@@ -1,9 +1,6 @@
 package dev.vm2ami.intake;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.vm2ami.job.Sha256;
 
 /**
  * One Step Functions execution per object version: the name is derived from the bucket, the key
@@ -19,7 +16,7 @@ public final class ExecutionNames {
         String identity = r.versionId() != null && !r.versionId().isBlank() && !"null".equals(r.versionId())
                 ? "v:" + r.versionId()
                 : r.sequencer() != null && !r.sequencer().isBlank() ? "s:" + r.sequencer() : "e:" + r.etag();
-        String digest = sha256(r.bucket() + "\n" + r.key() + "\n" + identity);
+        String digest = Sha256.hex(r.bucket() + "\n" + r.key() + "\n" + identity);
         return readable(r.key()) + "-" + digest.substring(0, 24);
     }
 
@@ -31,11 +28,4 @@ public final class ExecutionNames {
         return cleaned.length() <= READABLE ? cleaned : cleaned.substring(0, READABLE);
     }
 
-    private static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
-    }
 }

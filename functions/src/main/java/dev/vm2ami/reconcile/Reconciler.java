@@ -7,15 +7,12 @@ import dev.vm2ami.importtask.ImportSubmitter;
 import dev.vm2ami.importtask.ImportTaskView;
 import dev.vm2ami.job.ImportJob;
 import dev.vm2ami.job.Json;
+import dev.vm2ami.job.Sha256;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -92,12 +89,7 @@ public final class Reconciler {
     /** One adoption per orphaned task: a second reconciler run finds the same name and leaves it. */
     static String adoptionName(String owner, String importTaskId) {
         String base = owner.length() > 40 ? owner.substring(0, 40) : owner;
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest((owner + "|" + importTaskId).getBytes(StandardCharsets.UTF_8));
-            return base + "-adopt-" + HexFormat.of().formatHex(d, 0, 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
+        return base + "-adopt-" + Sha256.hex(owner + "|" + importTaskId).substring(0, 24);
     }
 
     private String adoptionInput(ImportTaskView task, Optional<ExecutionView> execution, String adopter) {
