@@ -65,14 +65,6 @@ final class Bytes {
 
     /** A byte count as people read it: 512 bytes, 64.0 KiB, 2.0 GiB, 16.0 TiB. */
     static String size(long bytes) {
-        if (bytes < 1024) return bytes + " bytes";
-        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-        double v = bytes;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
+        return Sizes.human(bytes, "bytes");
     }
 }

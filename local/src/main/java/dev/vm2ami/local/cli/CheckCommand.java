@@ -13,6 +13,7 @@ import dev.vm2ami.inspect.InspectionReport;
 import dev.vm2ami.inspect.InspectionRequest;
 import dev.vm2ami.inspect.PartitionInfo;
 import dev.vm2ami.inspect.PartitionTypes;
+import dev.vm2ami.inspect.Sizes;
 import dev.vm2ami.inspect.Verdict;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code ./vm2ami check}: the pipeline's pre-flight inspection, on local files. */
@@ -167,15 +167,7 @@ final class CheckCommand implements Callable<Integer> {
     }
 
     private static String size(long bytes) {
-        if (bytes < 1024) return bytes + " B";
-        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-        double v = bytes;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+        return Sizes.human(bytes, "B");
     }
 
     static final class BootModeConverter implements CommandLine.ITypeConverter<BootMode> {

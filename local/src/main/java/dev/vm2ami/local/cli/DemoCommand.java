@@ -1,5 +1,6 @@
 package dev.vm2ami.local.cli;
 
+import dev.vm2ami.inspect.Sizes;
 import dev.vm2ami.local.cloud.LocalCloudOptions;
 import dev.vm2ami.local.demo.DemoImage;
 import dev.vm2ami.local.demo.DemoImages;
@@ -55,7 +56,7 @@ final class DemoCommand implements Callable<Integer> {
                     put.bucket(p.bucket()).key(image.key());
                     if (image.simulate() != null) put.tagging("simulate=" + image.simulate());
                 }, RequestBody.fromBytes(image.content()));
-                out.printf("  %-28s %9s  %-46s expect %s%n", image.fileName(), size(image.content().length), image.description(),
+                out.printf("  %-28s %9s  %-46s expect %s%n", image.fileName(), Sizes.human(image.content().length, "B"), image.description(),
                         image.expectedStatus());
             }
             long dropped = System.nanoTime();
@@ -124,11 +125,5 @@ final class DemoCommand implements Callable<Integer> {
             case "REJECTED" -> b.path("findings").get(0).path("code").asText() + ": " + b.path("findings").get(0).path("message").asText();
             default -> b.path("error").path("category").asText() + ": " + b.path("error").path("awsMessage").asText(b.path("error").path("message").asText());
         };
-    }
-
-    private static String size(long bytes) {
-        if (bytes >= 1 << 20) return String.format("%.1f MiB", bytes / (double) (1 << 20));
-        if (bytes >= 1 << 10) return String.format("%.1f KiB", bytes / 1024.0);
-        return bytes + " B";
     }
 }
