@@ -94,7 +94,7 @@ class LambdaInTheLocalCloudTest {
 
         sqs.sendMessage(m -> m.queueUrl(queueUrl).messageBody("poison"));
 
-        List<Message> dead = awaitMessages(sqs, dlqUrl, 1, Duration.ofSeconds(30));
+        List<Message> dead = awaitMessages(sqs, dlqUrl, 1, Duration.ofSeconds(60));
         assertThat(dead).singleElement().satisfies(m -> assertThat(m.body()).isEqualTo("poison"));
         assertThat(sqs.receiveMessage(r -> r.queueUrl(queueUrl).waitTimeSeconds(1)).messages()).isEmpty();
         String log = java.nio.file.Files.readString(cloud.functionLogs().resolve(name + ".log"));
@@ -108,7 +108,9 @@ class LambdaInTheLocalCloudTest {
         String dlqArn = sqs.getQueueAttributes(a -> a.queueUrl(dlqUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
         String queueUrl = sqs.createQueue(q -> q.queueName("intake-" + UUID.randomUUID()).attributes(Map.of(
-                QueueAttributeName.VISIBILITY_TIMEOUT, "1",
+                // Longer than a worker JVM's cold start on a busy 2-core machine: a shorter timeout lets SQS hand
+                // the batch out again while the first invocation is still starting (at-least-once, as on AWS).
+                QueueAttributeName.VISIBILITY_TIMEOUT, "5",
                 QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"3\"}"))).queueUrl();
         String queueArn = sqs.getQueueAttributes(a -> a.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
@@ -120,7 +122,7 @@ class LambdaInTheLocalCloudTest {
         cloud.clients().lambda().createEventSourceMapping(m -> m.functionName(name).eventSourceArn(queueArn).batchSize(10)
                 .functionResponseTypes(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES));
 
-        List<Message> dead = awaitMessages(sqs, dlqUrl, 1, Duration.ofSeconds(30));
+        List<Message> dead = awaitMessages(sqs, dlqUrl, 1, Duration.ofSeconds(60));
         assertThat(dead).extracting(Message::body).containsExactly("fail");
         String log = java.nio.file.Files.readString(cloud.functionLogs().resolve(name + ".log"));
         assertThat(log.split("record ok-1", -1).length - 1).as("ok-1 deliveries").isEqualTo(1);
