@@ -2,8 +2,9 @@ package dev.vm2ami.inspect;
 
 import dev.vm2ami.config.Clients;
 import dev.vm2ami.config.PipelineSettings;
-import dev.vm2ami.job.JobHandler;
+import dev.vm2ami.image.verdict.ImageInspector;
 import dev.vm2ami.job.ImportJob;
+import dev.vm2ami.job.JobHandler;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** The inspect step: pre-flight verdict on the S3 object, by ranged GETs, plus the image's options. */

@@ -1,9 +1,16 @@
 package dev.vm2ami.inspect;
 
 import dev.vm2ami.config.PipelineSettings;
+import dev.vm2ami.image.finding.Finding;
+import dev.vm2ami.image.finding.Severity;
+import dev.vm2ami.image.read.ByteRangeReader;
+import dev.vm2ami.image.verdict.BootMode;
+import dev.vm2ami.image.verdict.ImageInspector;
+import dev.vm2ami.image.verdict.InspectionReport;
+import dev.vm2ami.image.verdict.InspectionRequest;
+import dev.vm2ami.image.verdict.Verdict;
 import dev.vm2ami.job.ImportJob;
 import dev.vm2ami.job.TransientFailure;
-import dev.vm2ami.options.ImageOptionsResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;

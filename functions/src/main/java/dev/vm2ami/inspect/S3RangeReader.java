@@ -1,5 +1,6 @@
 package dev.vm2ami.inspect;
 
+import dev.vm2ami.image.read.ByteRangeReader;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;

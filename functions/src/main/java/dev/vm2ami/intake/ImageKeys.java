@@ -1,6 +1,6 @@
 package dev.vm2ami.intake;
 
-import dev.vm2ami.inspect.DiskFormat;
+import dev.vm2ami.image.container.DiskFormat;
 
 import java.util.Optional;
 

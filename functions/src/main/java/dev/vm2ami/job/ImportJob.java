@@ -2,8 +2,8 @@ package dev.vm2ami.job;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.vm2ami.config.PipelineSettings;
-import dev.vm2ami.inspect.Finding;
-import dev.vm2ami.inspect.PartitionInfo;
+import dev.vm2ami.image.finding.Finding;
+import dev.vm2ami.image.verdict.PartitionInfo;
 
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.vm2ami.sampleimages;
 
-import dev.vm2ami.inspect.ByteRangeReader;
+import dev.vm2ami.image.read.ByteRangeReader;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;

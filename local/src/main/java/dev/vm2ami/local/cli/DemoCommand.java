@@ -1,6 +1,6 @@
 package dev.vm2ami.local.cli;
 
-import dev.vm2ami.inspect.Sizes;
+import dev.vm2ami.image.finding.Sizes;
 import dev.vm2ami.local.cloud.LocalCloudOptions;
 import dev.vm2ami.local.demo.DemoImage;
 import dev.vm2ami.local.demo.DemoImages;

@@ -1,0 +1,166 @@
+package dev.vm2ami.image.finding;
+
+import java.util.Locale;
+
+/**
+ * The catalogue of everything pre-flight inspection can report: one place for each code's
+ * severity, message and fix. Messages are {@link String#format} templates filled with the
+ * specifics of the image; fixes come from the VM Import/Export requirements and troubleshooting
+ * tables (shared/reference/vm-import-export-user-guide.txt). {@code ./vm2ami check --list-codes}
+ * prints this catalogue, which is where the README's table comes from.
+ */
+public enum FindingCode {
+    // --- The file as a whole ------------------------------------------------------------------
+    EMPTY_IMAGE(Severity.ERROR,
+            "The image is empty (0 bytes).",
+            "Upload the whole disk image; EC2 refuses an empty one with 'Parameter disk-image-size=0 has an invalid format'."),
+    UNREADABLE(Severity.ERROR,
+            "The image could not be read: %s.",
+            "Check that the object exists and that vm2ami may read it, then drop it again."),
+    UNKNOWN_FORMAT(Severity.ERROR,
+            "The image is none of the formats EC2 VM import takes (OVA, VMDK, VHD, VHDX, raw): no known header was found in its first or last bytes.",
+            "Export the VM as OVA, stream-optimized VMDK, VHD/VHDX or a raw disk (e.g. qemu-img convert -O raw in.img out.raw)."),
+    UNSUPPORTED_FORMAT(Severity.ERROR,
+            "The image is a %s, which EC2 VM import does not take.",
+            "EC2 takes OVA, stream-optimized VMDK, VHD/VHDX and raw disks: %2$s"),
+    COMPRESSED_IMAGE(Severity.ERROR,
+            "The image is a %s archive, not a disk image: EC2 VM import does not decompress it.",
+            "Decompress it and upload the disk image inside (OVA, VMDK, VHD, VHDX or raw) instead."),
+    TEXT_FILE(Severity.ERROR,
+            "The file is text, not a disk image.",
+            "Upload the disk image itself; a VMDK descriptor or OVF alone is not enough (export an OVA or a stream-optimized VMDK)."),
+    OVF_DESCRIPTOR_ONLY(Severity.ERROR,
+            "The file is an OVF descriptor without its disks.",
+            "Package the descriptor and its disks into one OVA (the .ovf first: tar -cf vm.ova vm.ovf vm-disk1.vmdk) and upload that."),
+    EXTENSION_MISMATCH(Severity.WARNING,
+            "The name says %s but the content is %s.",
+            "Rename the file to end in .%3$s; vm2ami imports it as %2$s, the format its bytes have."),
+    IMAGE_TRUNCATED(Severity.ERROR,
+            "The image is shorter than its own headers say: %s.",
+            "The upload is incomplete or the file was cut: upload the whole file again and compare its size and checksum with the original."),
+    INSPECTION_INCOMPLETE(Severity.WARNING,
+            "vm2ami could not finish inspecting the image: %s.",
+            "Nothing to change if the image is known to be good; otherwise re-export it. The import itself may still succeed."),
+
+    // --- VMDK ---------------------------------------------------------------------------------
+    VMDK_NOT_STREAM_OPTIMIZED(Severity.ERROR,
+            "The VMDK is %s, not stream-optimized: EC2 fails it with 'Disk validation failed [Unsupported VMDK File Format]'.",
+            "Export the VM as OVF/OVA from vSphere (which writes stream-optimized disks), or convert the disk: qemu-img convert -O vmdk -o subformat=streamOptimized in.vmdk out.vmdk."),
+    VMDK_DESCRIPTOR_ONLY(Severity.ERROR,
+            "The VMDK is only a descriptor (%s); its data is in %s, which is not part of the upload.",
+            "Convert the disk into one stream-optimized VMDK (qemu-img convert -O vmdk -o subformat=streamOptimized disk.vmdk out.vmdk), or export the VM as OVA."),
+    VMDK_SNAPSHOT_DELTA(Severity.ERROR,
+            "The VMDK is a snapshot (delta) disk that depends on a parent disk (%s).",
+            "Delete or consolidate the VM's snapshots, then export the VM again as OVF/OVA."),
+    VMDK_UNSUPPORTED_COMPRESSION(Severity.ERROR,
+            "The stream-optimized VMDK uses compression algorithm %s: EC2 fails it with 'File uses unsupported compression algorithm'.",
+            "Create the VMDK with the OVF export (deflate-compressed grains), not as part of another format; or convert it with qemu-img convert -O vmdk -o subformat=streamOptimized."),
+    VMDK_CORRUPT(Severity.ERROR,
+            "The VMDK is damaged: %s.",
+            "EC2 fails damaged VMDKs (e.g. 'Uncompressed data has invalid length'): repair or recreate the VMDK, or export the VM again."),
+
+    // --- VHD / VHDX ---------------------------------------------------------------------------
+    VHD_DIFFERENCING(Severity.ERROR,
+            "The %s is a differencing disk: its data depends on a parent disk that is not part of the upload (EC2 fails it with 'Footers not identical').",
+            "Merge the differencing disk into its parent (Hyper-V: Edit Disk > Merge; PowerShell: Merge-VHD), or convert it to a fixed or dynamic disk (Convert-VHD), and upload the result."),
+    VHD_CORRUPT(Severity.ERROR,
+            "The VHD is damaged: %s.",
+            "Export the VM's disk again (fixed or dynamic VHD), or convert it: qemu-img convert -O vpc -o subformat=fixed in.vhd out.vhd."),
+    VHDX_CORRUPT(Severity.ERROR,
+            "The VHDX is damaged: %s.",
+            "Export the VM's disk again, or repair it by converting it in Hyper-V (Convert-VHD) or with qemu-img convert -O vhdx."),
+    VHDX_LOG_PENDING(Severity.WARNING,
+            "The VHDX has a log that was never replayed: the disk was not closed cleanly and what it holds may not be what the VM last wrote.",
+            "Shut the VM down cleanly, or attach and detach the VHDX once in Hyper-V (Mount-VHD, Dismount-VHD) so the log is replayed, then upload it again."),
+
+    // --- OVA ----------------------------------------------------------------------------------
+    OVA_OVF_NOT_FIRST(Severity.ERROR,
+            "The OVA's first member is '%s', not the .ovf descriptor: EC2 fails it with 'Disk validation failed [Unsupported OVA format]'.",
+            "Repack the archive with the descriptor first (tar -cf vm.ova vm.ovf vm.mf vm-disk1.vmdk), or export it again with ovftool or vSphere."),
+    OVA_CORRUPT(Severity.ERROR,
+            "The OVA's tar archive is damaged: %s.",
+            "Export the VM again as OVA (ovftool, vSphere, VirtualBox), or repack it with tar."),
+    OVA_OVF_INVALID(Severity.ERROR,
+            "The OVA's descriptor '%s' cannot be read: %s.",
+            "Export the VM again as OVA; the .ovf inside must be a well-formed OVF document."),
+    OVA_NO_DISKS(Severity.ERROR,
+            "The OVA's descriptor lists no disks.",
+            "Export the VM again with its disks attached."),
+    OVA_TOO_MANY_DISKS(Severity.ERROR,
+            "The OVA has %d disks; EC2 VM import fails VMs with more than 21 volumes.",
+            "Detach the extra disks before exporting (21 at most) and import them separately with ImportSnapshot."),
+    OVA_DISK_MISSING(Severity.ERROR,
+            "The OVA's descriptor names disk '%s' (file '%s'), which is not in the archive.",
+            "Export the VM again as one OVA so that every disk file is inside, or fix the References in the .ovf."),
+
+    // --- Inside the disk ----------------------------------------------------------------------
+    DISK_SIZE_ZERO(Severity.ERROR,
+            "The disk's size is 0 bytes.",
+            "Export the disk again; EC2 refuses it with 'Parameter disk-image-size=0 has an invalid format'."),
+    DISK_TOO_LARGE(Severity.ERROR,
+            "The disk is %s; EC2 VM import takes disks smaller than 16 TiB.",
+            "Shrink the disk (and its last partition) below 16 TiB, or move data to a separate volume."),
+    DISK_NEEDS_MANIFEST(Severity.WARNING,
+            "The disk is %s; EC2 VM import needs a manifest file for disks larger than 8 TiB.",
+            "Import it with a manifest file (see the VM Import/Export guide), or shrink the disk below 8 TiB."),
+    NO_PARTITION_TABLE(Severity.ERROR,
+            "The disk has no partition table%s: EC2 fails it with 'No valid partitions. Not a valid volume.'",
+            "Export the whole disk (not one partition or file system): it needs an MBR or GPT partition table with the OS in a partition."),
+    GPT_CORRUPT(Severity.ERROR,
+            "The disk's GPT partition table is damaged: %s.",
+            "Repair the partition table (sgdisk --verify, then gdisk's recovery menu) or export the disk again."),
+    PARTITION_OUTSIDE_DISK(Severity.WARNING,
+            "Partition %d ends at %s, beyond the end of the disk (%s): the image looks truncated.",
+            "Export the whole disk again; if the disk was shrunk, shrink the partition and its file system first."),
+    NO_BOOT_LOADER(Severity.WARNING,
+            "%s: nothing would start the operating system.",
+            "Install the boot loader on the disk (Linux: grub-install onto the disk; Windows: bcdboot), or import it with the boot mode it needs."),
+    LEGACY_BIOS_ON_GPT(Severity.ERROR,
+            "Boot mode legacy-bios was requested, but the disk is GPT-partitioned without a BIOS boot partition: EC2 finds no bootable partition.",
+            "Import it with boot mode uefi, or convert the boot disk to MBR (or add a BIOS boot partition and install GRUB for BIOS)."),
+    UEFI_BOOT_MODE_NOT_SET(Severity.WARNING,
+            "The disk can boot with UEFI only (it has an EFI System Partition but no legacy BIOS boot path), but no boot mode was requested: EC2 may pick legacy BIOS.",
+            "Request boot mode uefi (./vm2ami check --boot-mode uefi; bootMode in the image's sidecar manifest)."),
+    UEFI_WITHOUT_ESP(Severity.ERROR,
+            "Boot mode uefi was requested, but the disk has no EFI System Partition: UEFI firmware has nothing to start.",
+            "Import it with boot mode legacy-bios, or convert the VM to UEFI (an EFI System Partition with the boot loader) before exporting."),
+    ESP_WITHOUT_FALLBACK_LOADER(Severity.ERROR,
+            "The EFI System Partition%s has no fallback boot loader EFI/BOOT/BOOTX64.EFI, which EC2 needs to boot Linux with UEFI.",
+            "Copy the boot loader there (e.g. grub-install --removable, or cp /boot/efi/EFI/<distro>/shimx64.efi /boot/efi/EFI/BOOT/BOOTX64.EFI) and export again."),
+    NO_SUPPORTED_FILE_SYSTEM(Severity.WARNING,
+            "None of the disk's partitions holds a file system EC2 VM import reads (found: %s): EC2 fails such disks with 'Unknown OS / Missing OS files'.",
+            "Put the OS on ext2/ext3/ext4, XFS, Btrfs or JFS (Linux, optionally on LVM) or NTFS (Windows), and export the disk that holds it."),
+    ENCRYPTED_PARTITION(Severity.WARNING,
+            "Partition %d is encrypted (%s): EC2 VM import cannot read or modify an encrypted root volume.",
+            "Decrypt the volume that holds the OS before exporting (encrypted data volumes can stay); use EBS encryption on AWS instead.");
+
+    private final Severity severity;
+    private final String message;
+    private final String fix;
+
+    FindingCode(Severity severity, String message, String fix) {
+        this.severity = severity;
+        this.message = message;
+        this.fix = fix;
+    }
+
+    public Severity severity() {
+        return severity;
+    }
+
+    /** The message template, as the README's table shows it. */
+    public String messageTemplate() {
+        return message;
+    }
+
+    /** The fix template, as the README's table shows it. */
+    public String fixTemplate() {
+        return fix;
+    }
+
+    /** A finding with this code, its templates filled with {@code args} (both take the same arguments). */
+    public Finding finding(Object... args) {
+        return new Finding(severity, name(), String.format(Locale.ROOT, message, args),
+                String.format(Locale.ROOT, fix, args));
+    }
+}

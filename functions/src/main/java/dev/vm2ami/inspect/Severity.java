@@ -1,5 +1,0 @@
-package dev.vm2ami.inspect;
-
-public enum Severity {
-    INFO, WARNING, ERROR
-}
