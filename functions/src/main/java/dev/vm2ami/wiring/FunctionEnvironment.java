@@ -1,7 +1,5 @@
 package dev.vm2ami.wiring;
 
-import dev.vm2ami.config.PipelineSettings;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -15,10 +13,11 @@ public final class FunctionEnvironment {
     private FunctionEnvironment() {}
 
     /**
+     * @param settings        every setting as its environment variable ({@code PipelineSettings.toEnvironment()})
      * @param stateMachineArn the import state machine's ARN (a CDK token on AWS)
      */
-    public static Map<String, String> of(PipelineFunction function, PipelineSettings settings, String stateMachineArn) {
-        Map<String, String> all = new LinkedHashMap<>(settings.toEnvironment());
+    public static Map<String, String> of(PipelineFunction function, Map<String, String> settings, String stateMachineArn) {
+        Map<String, String> all = new LinkedHashMap<>(settings);
         all.put(EnvKeys.STATE_MACHINE_ARN, stateMachineArn);
         Map<String, String> env = new LinkedHashMap<>();
         for (String key : function.environmentKeys()) {

@@ -48,6 +48,17 @@ class PackageGraphTest {
     }
 
     @Test
+    void hasNoCycleAmongVm2amiPackages() {
+        assertThat(cycles(graph)).isEmpty();
+    }
+
+    @Test
+    void wiringIsTheGroundFloor() {
+        assertThat(graph.get("dev.vm2ami.wiring")).as("wiring uses no other vm2ami package but the image library")
+                .allMatch(p -> p.startsWith("dev.vm2ami.image."));
+    }
+
+    @Test
     void imageLayersUseOnlyTheLayersBelowThem() {
         List<String> upward = new ArrayList<>();
         for (int i = 0; i < IMAGE_LAYERS.size(); i++) {

@@ -59,7 +59,7 @@ final class PipelineFunctions extends Construct {
                     .code(code)
                     .memorySize(f.memoryMb())
                     .timeout(Duration.seconds(f.timeoutSeconds()))
-                    .environment(FunctionEnvironment.of(f, settings, stateMachineArn))
+                    .environment(FunctionEnvironment.of(f, settings.toEnvironment(), stateMachineArn))
                     .role(role)
                     .logGroup(logs)
                     .tracing(Tracing.ACTIVE)

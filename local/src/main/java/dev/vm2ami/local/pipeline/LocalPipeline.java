@@ -98,7 +98,7 @@ public final class LocalPipeline {
             String name = f.functionName(PREFIX);
             String arn = aws.lambda().createFunction(c -> c.functionName(name).runtime(Runtime.JAVA21).role(functionRole)
                     .handler(f.handler()).description(f.description()).timeout(f.timeoutSeconds()).memorySize(f.memoryMb())
-                    .environment(e -> e.variables(FunctionEnvironment.of(f, settings, stateMachineArn)))
+                    .environment(e -> e.variables(FunctionEnvironment.of(f, settings.toEnvironment(), stateMachineArn)))
                     .code(code -> code.zipFile(SdkBytes.fromByteArray(placeholderZip())))).functionArn();
             names.put(f, name);
             f.aslPlaceholder().ifPresent(p -> substitutions.put(p, arn));

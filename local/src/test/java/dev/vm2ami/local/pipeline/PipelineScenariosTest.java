@@ -231,7 +231,7 @@ class PipelineScenariosTest {
             assertThat(config.handler()).isEqualTo(f.handler());
             assertThat(config.timeout()).isEqualTo(f.timeoutSeconds());
             assertThat(config.environment().variables()).isEqualTo(FunctionEnvironment.of(f,
-                    LocalPipeline.settingsFor(harness.cloud().options().timeScale()), harness.pipeline().stateMachineArn()));
+                    LocalPipeline.settingsFor(harness.cloud().options().timeScale()).toEnvironment(), harness.pipeline().stateMachineArn()));
         }
         String definition = harness.cloud().clients().sfn().describeStateMachine(r -> r.stateMachineArn(
                 harness.pipeline().stateMachineArn())).definition();
