@@ -4,8 +4,12 @@ import dev.vm2ami.wiring.PipelineFunction;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,6 +38,19 @@ class FunctionsTest {
                 .map(f -> template.function(f).getValue().get("Code")).distinct().toList();
         assertThat(code).hasSize(1);
         assertThat(code.get(0).toString()).contains(".zip");
+    }
+
+    @Test
+    void deploysAnArtifactWithEveryHandlerAndNoTestCode() throws IOException {
+        Path artifact = Path.of(System.getProperty(Vm2amiApp.ARTIFACT_PROPERTY, Vm2amiApp.DEFAULT_ARTIFACT));
+        List<String> entries;
+        try (ZipFile zip = new ZipFile(artifact.toFile())) {
+            entries = zip.stream().map(ZipEntry::getName).toList();
+        }
+        for (PipelineFunction f : PipelineFunction.values()) {
+            assertThat(entries).contains(f.handlerClassName().replace('.', '/') + ".class");
+        }
+        assertThat(entries).as("the test-image builders are test code").noneMatch(e -> e.startsWith("dev/vm2ami/sampleimages/") && e.endsWith(".class"));
     }
 
     @Test
