@@ -16,7 +16,7 @@ public final class InspectImageHandler extends JobHandler {
     }
 
     public InspectImageHandler(S3Client s3, PipelineSettings settings) {
-        this.check = new PreflightCheck(s3, settings, new ImageInspector());
+        this.check = new PreflightCheck(new S3ImageObjects(s3), settings, new ImageInspector());
     }
 
     @Override

@@ -10,14 +10,8 @@ import dev.vm2ami.image.verdict.InspectionReport;
 import dev.vm2ami.image.verdict.InspectionRequest;
 import dev.vm2ami.image.verdict.Verdict;
 import dev.vm2ami.job.ImportJob;
-import dev.vm2ami.job.TransientFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -25,44 +19,36 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The pipeline's pre-flight step on an S3 object: finds the object version, reads its options
- * (sidecar manifest, metadata, defaults), and inspects its bytes. A REJECT verdict ends the
- * execution with a REJECTED notification and no ImportImage call.
+ * The pipeline's pre-flight step on an S3 object ({@link ImageObjects}): finds the object version,
+ * reads its options (sidecar manifest, metadata, defaults), and inspects its bytes by ranged reads.
+ * A REJECT verdict ends the execution with a REJECTED notification and no ImportImage call.
  */
 public final class PreflightCheck {
     private static final Logger LOG = LoggerFactory.getLogger(PreflightCheck.class);
 
-    private final S3Client s3;
+    private final ImageObjects objects;
     private final ImageInspector inspector;
     private final ImageOptionsResolver options;
 
-    public PreflightCheck(S3Client s3, PipelineSettings settings, ImageInspector inspector) {
-        this.s3 = s3;
+    public PreflightCheck(ImageObjects objects, PipelineSettings settings, ImageInspector inspector) {
+        this.objects = objects;
         this.inspector = inspector;
         this.options = new ImageOptionsResolver(settings);
     }
 
     public ImportJob run(ImportJob job) {
         ImportJob.SourceObject source = job.source();
-        HeadObjectResponse head;
-        try {
-            head = s3.headObject(r -> r.bucket(source.bucket()).key(source.key()).versionId(source.versionId()));
-        } catch (NoSuchKeyException e) {
+        Optional<ImageObjects.Head> head = objects.head(source);
+        if (head.isEmpty()) {
             return rejected(job, "UNKNOWN", new Finding(Severity.ERROR, "OBJECT_NOT_FOUND",
                     "The object s3://" + source.bucket() + "/" + source.key() + " is gone: it was deleted or overwritten before it could be imported.",
                     "Upload the image again."));
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return rejected(job, "UNKNOWN", new Finding(Severity.ERROR, "OBJECT_NOT_FOUND",
-                        "The object s3://" + source.bucket() + "/" + source.key() + " is gone.", "Upload the image again."));
-            }
-            throw new TransientFailure("HeadObject of s3://" + source.bucket() + "/" + source.key() + " failed: " + e.getMessage(), e);
-        } catch (SdkException e) {
-            throw new TransientFailure("HeadObject of s3://" + source.bucket() + "/" + source.key() + " failed: " + e.getMessage(), e);
         }
 
-        ByteRangeReader reader = new S3RangeReader(s3, source.bucket(), source.key(), source.versionId(), head.contentLength());
-        ImageOptionsResolver.Resolved resolved = options.resolve("UNKNOWN", head.metadata(), manifest(source));
+        ByteRangeReader reader = objects.reader(source, head.get().size());
+        String manifestKey = source.key() + ImageOptionsResolver.MANIFEST_SUFFIX;
+        ImageOptionsResolver.Resolved resolved = options.resolve("UNKNOWN", head.get().metadata(),
+                objects.manifest(source.bucket(), manifestKey));
         // The resolver has validated the boot mode; invalid options leave it unset and reject the image below.
         BootMode bootMode = BootMode.parse(resolved.options().bootMode()).orElse(null);
         InspectionReport report = inspector.inspect(reader, new InspectionRequest(source.key(), bootMode));
@@ -70,8 +56,7 @@ public final class PreflightCheck {
         Verdict verdict = report.verdict();
         if (resolved.problem().isPresent()) {
             findings.add(new Finding(Severity.ERROR, "INVALID_OPTIONS", "The image's options are invalid: " + resolved.problem().get(),
-                    "Fix the sidecar manifest (" + source.key() + ImageOptionsResolver.MANIFEST_SUFFIX
-                            + ") or the x-amz-meta-vm2ami-* metadata, then upload the image again."));
+                    "Fix the sidecar manifest (" + manifestKey + ") or the x-amz-meta-vm2ami-* metadata, then upload the image again."));
             verdict = Verdict.REJECT;
         }
         String format = report.format().name();
@@ -84,21 +69,8 @@ public final class PreflightCheck {
                 report.partitions(), report.bytesRead(), report.rangeRequests()));
     }
 
-    private Optional<String> manifest(ImportJob.SourceObject source) {
-        String key = source.key() + ImageOptionsResolver.MANIFEST_SUFFIX;
-        try {
-            return Optional.of(s3.getObjectAsBytes(r -> r.bucket(source.bucket()).key(key)).asUtf8String());
-        } catch (NoSuchKeyException e) {
-            return Optional.empty();
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) return Optional.empty();
-            throw new TransientFailure("reading the sidecar manifest s3://" + source.bucket() + "/" + key + " failed: " + e.getMessage(), e);
-        }
-    }
-
     private static ImportJob rejected(ImportJob job, String format, Finding finding) {
         return job.withInspection(new ImportJob.Inspection(Verdict.REJECT.name(), format, List.of(finding), List.of(), 0, 0))
                 .withImage(new ImportJob.ImageOptions(format, null, null, null, null, null, null, null, null, Map.of()));
     }
-
 }

@@ -1,0 +1,33 @@
+package dev.vm2ami.inspect;
+
+import dev.vm2ami.image.read.ByteRangeReader;
+import dev.vm2ami.job.ImportJob;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The S3 calls of the inspect step; {@link S3ImageObjects} is the real one. Failures S3 may recover
+ * from (it did not answer, it throttled) are {@link dev.vm2ami.job.TransientFailure}s, which the
+ * state machine retries.
+ */
+public interface ImageObjects {
+    /** HeadObject of the job's object version: its size and metadata; empty when it is gone (deleted, overwritten). */
+    Optional<Head> head(ImportJob.SourceObject source);
+
+    /** The text of the image's sidecar manifest, the object {@code key} of {@code bucket}; empty when there is none. */
+    Optional<String> manifest(String bucket, String key);
+
+    /** Ranged reads of the object version, {@code size} bytes long. */
+    ByteRangeReader reader(ImportJob.SourceObject source, long size);
+
+    /**
+     * @param size     the object's size in bytes
+     * @param metadata its user metadata, keys without the {@code x-amz-meta-} prefix
+     */
+    record Head(long size, Map<String, String> metadata) {
+        public Head {
+            metadata = Map.copyOf(metadata);
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package dev.vm2ami.inspect;
+
+import dev.vm2ami.config.PipelineSettings;
+import dev.vm2ami.image.finding.Finding;
+import dev.vm2ami.image.read.ByteRangeReader;
+import dev.vm2ami.image.verdict.ImageInspector;
+import dev.vm2ami.job.ImportJob;
+import dev.vm2ami.job.TransientFailure;
+import dev.vm2ami.sampleimages.Containers;
+import dev.vm2ami.sampleimages.DiskBuilder;
+import dev.vm2ami.sampleimages.FileSystemSample;
+import dev.vm2ami.sampleimages.SparseImage;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The inspect step over an in-memory bucket: what it puts into the job for each kind of object. */
+class PreflightCheckTest {
+    static final long MIB = 1L << 20;
+    static final String BUCKET = "vm2ami-images";
+
+    /** A bucket: object key -> image, key -> metadata, key -> text (manifests); and what was asked of it. */
+    final Map<String, SparseImage> images = new HashMap<>();
+    final Map<String, Map<String, String>> metadata = new HashMap<>();
+    final Map<String, String> texts = new HashMap<>();
+    final List<String> calls = new ArrayList<>();
+
+    final ImageObjects bucket = new ImageObjects() {
+        @Override
+        public Optional<Head> head(ImportJob.SourceObject source) {
+            calls.add("head " + source.key());
+            SparseImage image = images.get(source.key());
+            return image == null ? Optional.empty()
+                    : Optional.of(new Head(image.length(), metadata.getOrDefault(source.key(), Map.of())));
+        }
+
+        @Override
+        public Optional<String> manifest(String bucketName, String key) {
+            calls.add("manifest " + key);
+            return Optional.ofNullable(texts.get(key));
+        }
+
+        @Override
+        public ByteRangeReader reader(ImportJob.SourceObject source, long size) {
+            calls.add("reader " + source.key() + " " + size);
+            return images.get(source.key()).reader();
+        }
+    };
+
+    final PipelineSettings settings = new PipelineSettings("", "", "", "platform", Map.of("CostCenter", "42"), "",
+            "vmimport", 0, PipelineSettings.DEFAULT_NAME_TEMPLATE, "1", "adopt", PipelineSettings.Timing.aws());
+    final PreflightCheck check = new PreflightCheck(bucket, settings, new ImageInspector());
+
+    static ImportJob jobFor(String key) {
+        return ImportJob.start("exec-1", "2026-11-23T10:00:00Z",
+                new ImportJob.SourceObject(BUCKET, key, "v1", "etag", 1L, "seq", "2026-11-23T09:59:58Z"), PipelineSettings.Timing.aws());
+    }
+
+    /** An MBR disk with boot code and an ext4 root: what a BIOS Linux VM exports. */
+    static SparseImage biosLinux() {
+        return DiskBuilder.mbr(64 * MIB).partition("0x83", 48 * MIB, FileSystemSample.EXT4).build();
+    }
+
+    /** A GPT disk with an ESP (holding BOOTX64.EFI) and an ext4 root: a UEFI Linux VM. */
+    static SparseImage uefiLinux() {
+        return DiskBuilder.gpt(256 * MIB).partition(DiskBuilder.ESP, 64 * MIB, FileSystemSample.ESP_WITH_BOOTX64)
+                .partition(DiskBuilder.LINUX, 128 * MIB, FileSystemSample.EXT4).build();
+    }
+
+    static List<String> codes(ImportJob job) {
+        return job.inspection().findings().stream().map(Finding::code).toList();
+    }
+
+    @Test
+    void rejectsAnObjectThatIsGoneWithoutReadingIt() {
+        ImportJob job = check.run(jobFor("disks/deleted.raw"));
+
+        assertThat(job.inspection().verdict()).isEqualTo("REJECT");
+        assertThat(job.inspection().format()).isEqualTo("UNKNOWN");
+        assertThat(codes(job)).containsExactly("OBJECT_NOT_FOUND");
+        assertThat(job.inspection().findings().get(0).message()).contains("s3://vm2ami-images/disks/deleted.raw is gone");
+        assertThat(job.image().format()).isEqualTo("UNKNOWN");
+        assertThat(calls).containsExactly("head disks/deleted.raw");
+    }
+
+    @Test
+    void acceptsAGoodImageAndPutsItsFormatPartitionsAndReadsIntoTheJob() {
+        images.put("disks/web-01.vmdk", Containers.streamOptimizedVmdk(biosLinux()));
+
+        ImportJob job = check.run(jobFor("disks/web-01.vmdk"));
+
+        assertThat(job.inspection().verdict()).isEqualTo("ACCEPT");
+        assertThat(job.inspection().format()).isEqualTo("VMDK");
+        assertThat(job.inspection().findings()).isEmpty();
+        assertThat(job.inspection().partitions()).singleElement()
+                .satisfies(p -> assertThat(p.fileSystem()).isEqualTo("ext4"));
+        assertThat(job.inspection().bytesRead()).isPositive();
+        assertThat(job.inspection().rangeRequests()).isPositive();
+        assertThat(job.image().format()).isEqualTo("VMDK");
+        assertThat(calls).containsExactly("head disks/web-01.vmdk",
+                "reader disks/web-01.vmdk " + images.get("disks/web-01.vmdk").length(),
+                "manifest disks/web-01.vmdk.vm2ami.json");
+    }
+
+    @Test
+    void carriesARejectingVerdictAndItsFindingsToTheJob() {
+        images.put("disks/workstation.vmdk", Containers.vmdk(biosLinux(), Containers.VmdkOptions.MONOLITHIC_SPARSE));
+
+        ImportJob job = check.run(jobFor("disks/workstation.vmdk"));
+
+        assertThat(job.inspection().verdict()).isEqualTo("REJECT");
+        assertThat(codes(job)).contains("VMDK_NOT_STREAM_OPTIMIZED");
+        assertThat(job.image().format()).isEqualTo("VMDK");
+    }
+
+    @Test
+    void carriesAWarningVerdictToTheJob() {
+        images.put("disks/uefi.raw", uefiLinux());
+
+        ImportJob job = check.run(jobFor("disks/uefi.raw"));
+
+        assertThat(job.inspection().verdict()).isEqualTo("WARN");
+        assertThat(codes(job)).containsExactly("UEFI_BOOT_MODE_NOT_SET");
+    }
+
+    @Test
+    void withoutAManifestTheMetadataAndTheDefaultsGiveTheOptions() {
+        images.put("disks/app.raw", biosLinux());
+        metadata.put("disks/app.raw", Map.of("vm2ami-team", "web", "vm2ami-tags", "App=shop"));
+
+        ImportJob job = check.run(jobFor("disks/app.raw"));
+
+        assertThat(job.inspection().verdict()).isEqualTo("ACCEPT");
+        assertThat(job.image().team()).isEqualTo("web");
+        assertThat(job.image().tags()).containsEntry("App", "shop").containsEntry("CostCenter", "42");
+        assertThat(job.image().bootMode()).isNull();
+        assertThat(job.image().format()).isEqualTo("RAW");
+    }
+
+    @Test
+    void theManifestsBootModeIsWhatTheDiskIsCheckedAgainst() {
+        images.put("disks/uefi.raw", uefiLinux());
+        images.put("disks/bios.raw", biosLinux());
+        texts.put("disks/uefi.raw.vm2ami.json", "{\"bootMode\": \"uefi\", \"team\": \"payments\"}");
+        texts.put("disks/bios.raw.vm2ami.json", "{\"bootMode\": \"uefi\"}");
+
+        ImportJob uefi = check.run(jobFor("disks/uefi.raw"));
+        ImportJob bios = check.run(jobFor("disks/bios.raw"));
+
+        assertThat(uefi.inspection().verdict()).isEqualTo("ACCEPT");
+        assertThat(uefi.image().bootMode()).isEqualTo("uefi");
+        assertThat(uefi.image().team()).isEqualTo("payments");
+        assertThat(bios.inspection().verdict()).isEqualTo("REJECT");
+        assertThat(codes(bios)).containsExactly("UEFI_WITHOUT_ESP");
+    }
+
+    @Test
+    void invalidOptionsRejectAnImageThatIsFineOtherwise() {
+        images.put("disks/app.raw", biosLinux());
+        texts.put("disks/app.raw.vm2ami.json", "{\"colour\": \"blue\"}");
+
+        ImportJob job = check.run(jobFor("disks/app.raw"));
+
+        assertThat(job.inspection().verdict()).isEqualTo("REJECT");
+        assertThat(codes(job)).containsExactly("INVALID_OPTIONS");
+        Finding f = job.inspection().findings().get(0);
+        assertThat(f.message()).contains("unknown field 'colour'");
+        assertThat(f.fix()).contains("disks/app.raw.vm2ami.json");
+        assertThat(job.image().format()).isEqualTo("RAW");
+        assertThat(job.image().team()).isEqualTo("platform");
+    }
+
+    @Test
+    void aFailureToReachS3IsLeftToTheStateMachinesRetries() {
+        ImageObjects unreachable = new ImageObjects() {
+            @Override
+            public Optional<Head> head(ImportJob.SourceObject source) {
+                throw new TransientFailure("HeadObject of s3://" + source.bucket() + "/" + source.key() + " failed: timeout", null);
+            }
+
+            @Override
+            public Optional<String> manifest(String bucketName, String key) {
+                throw new AssertionError("not reached");
+            }
+
+            @Override
+            public ByteRangeReader reader(ImportJob.SourceObject source, long size) {
+                throw new AssertionError("not reached");
+            }
+        };
+
+        assertThatThrownBy(() -> new PreflightCheck(unreachable, settings, new ImageInspector()).run(jobFor("disks/app.raw")))
+                .isInstanceOf(TransientFailure.class).hasMessageContaining("timeout");
+    }
+}
