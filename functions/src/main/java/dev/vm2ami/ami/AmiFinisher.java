@@ -1,6 +1,7 @@
 package dev.vm2ami.ami;
 
 import dev.vm2ami.config.PipelineSettings;
+import dev.vm2ami.job.AmiDecision;
 import dev.vm2ami.job.ImportJob;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +21,6 @@ import java.util.Map;
  */
 public final class AmiFinisher {
     private static final Logger LOG = LoggerFactory.getLogger(AmiFinisher.class);
-    public static final String WAIT = "WAIT";
-    public static final String DONE = "DONE";
 
     private final Images images;
     private final PipelineSettings settings;
@@ -58,7 +57,7 @@ public final class AmiFinisher {
         }
         images.tag(List.of(imageId), tags(job, name));
         LOG.info("copied {} to {} named '{}'", intermediate, imageId, name);
-        return job.withAmi(new ImportJob.AmiResult(imageId, name, images.region(), List.of(), intermediate, WAIT,
+        return job.withAmi(new ImportJob.AmiResult(imageId, name, images.region(), List.of(), intermediate, AmiDecision.WAIT,
                 Math.max(1, job.timing().minPollSeconds())));
     }
 
@@ -71,12 +70,12 @@ public final class AmiFinisher {
                 retireIntermediate(job);
                 LOG.info("AMI {} '{}' is available", copy.imageId(), ami.imageName());
                 return job.withAmi(new ImportJob.AmiResult(ami.imageId(), ami.imageName(), ami.region(), copy.snapshotIds(),
-                        ami.intermediateImageId(), DONE, 0));
+                        ami.intermediateImageId(), AmiDecision.DONE, 0));
             }
             case "pending" -> {
                 int wait = Math.min(job.timing().pollSeconds(), Math.max(job.timing().minPollSeconds(), ami.nextCheckSeconds() * 2));
                 return job.withAmi(new ImportJob.AmiResult(ami.imageId(), ami.imageName(), ami.region(), List.of(),
-                        ami.intermediateImageId(), WAIT, wait));
+                        ami.intermediateImageId(), AmiDecision.WAIT, wait));
             }
             default -> throw new IllegalStateException("the copied AMI " + ami.imageId() + " is " + copy.state()
                     + "; the imported image " + ami.intermediateImageId() + " was kept");

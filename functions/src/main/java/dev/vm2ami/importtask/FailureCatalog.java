@@ -1,5 +1,7 @@
 package dev.vm2ami.importtask;
 
+import dev.vm2ami.job.FailureCategory;
+
 import java.util.List;
 import java.util.Locale;
 

@@ -1,8 +1,10 @@
 package dev.vm2ami.importtask;
 
 import dev.vm2ami.config.PipelineSettings;
+import dev.vm2ami.job.FailureCategory;
 import dev.vm2ami.job.ImportJob;
 import dev.vm2ami.job.Sha256;
+import dev.vm2ami.job.TaskDecision;
 import dev.vm2ami.job.TransientFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +71,7 @@ public final class ImportSubmitter {
             FailureCategory category = c.category() == FailureCategory.SERVER_ERROR ? FailureCategory.CLIENT_ERROR : c.category();
             LOG.warn("ImportImage refused the request: {}", e.getMessage());
             return job.withSubmission(new ImportJob.Submission(attempt, token, true, quotaWaits, 0, firstTriedAt, null, null))
-                    .withFailure(new ImportJob.Failure(category.name(), "ImportImage refused the image: " + c.summary(),
+                    .withFailure(new ImportJob.Failure(category, "ImportImage refused the image: " + c.summary(),
                             c.hint(), e.getMessage()));
         }
         String now = clock.instant().toString();
@@ -82,7 +84,7 @@ public final class ImportSubmitter {
                 (int) Math.min(job.timing().pollSeconds(), ImportStages.measured().all().get(0).seconds() * job.timing().timeScale()));
         return job.withSubmission(new ImportJob.Submission(attempt, token, true, quotaWaits, 0, firstTriedAt, now, taskId))
                 .withAttempts(attempts)
-                .withTask(new ImportJob.TaskStatus(taskId, "active", null, null, null, List.of(), List.of(), now, "WAIT",
+                .withTask(new ImportJob.TaskStatus(taskId, "active", null, null, null, List.of(), List.of(), now, TaskDecision.WAIT,
                         firstLook, null, null, 0, 0));
     }
 

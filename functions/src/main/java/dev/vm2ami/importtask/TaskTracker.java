@@ -1,8 +1,10 @@
 package dev.vm2ami.importtask;
 
 import dev.vm2ami.config.PipelineSettings;
+import dev.vm2ami.job.FailureCategory;
 import dev.vm2ami.job.ImportJob;
 import dev.vm2ami.job.ImportJob.TaskStatus;
+import dev.vm2ami.job.TaskDecision;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -18,11 +20,6 @@ import java.util.random.RandomGenerator;
  * category and a hint. Keeps the stage timeline (when each stage was first seen) on the way.
  */
 public final class TaskTracker {
-    public static final String WAIT = "WAIT";
-    public static final String FINISH = "FINISH";
-    public static final String CANCEL = "CANCEL";
-    public static final String RETRY = "RETRY";
-    public static final String FAIL = "FAIL";
 
     /** Stall threshold of a stage: at least an hour, and six times its measured duration. */
     static final int STALL_FLOOR_SECONDS = 3600;
@@ -62,18 +59,18 @@ public final class TaskTracker {
         int checks = (previous == null ? 0 : previous.checks()) + 1;
         int throttled = previous == null ? 0 : previous.throttledChecks();
         TaskStatus seen = new TaskStatus(t.importTaskId(), t.status(), t.statusMessage(), t.progress(), t.imageId(),
-                t.snapshotIds(), timeline, lastChangeAt, WAIT, 0, cancelReason, cancelledAt, checks, throttled);
+                t.snapshotIds(), timeline, lastChangeAt, TaskDecision.WAIT, 0, cancelReason, cancelledAt, checks, throttled);
         PipelineSettings.Timing timing = job.timing();
 
         switch (t.status()) {
             case "completed" -> {
-                return job.withTask(next(seen, FINISH, 0)).withAttempts(close(job, t.importTaskId(), now, "COMPLETED", null));
+                return job.withTask(next(seen, TaskDecision.FINISH, 0)).withAttempts(close(job, t.importTaskId(), now, "COMPLETED", null));
             }
             case "deleting" -> {
                 if (overdue(job, now, Duration.ofSeconds(timing.pollSeconds()))) {
                     return fail(job, seen, now, FailureCatalog.decided(FailureCategory.TIMEOUT, timeoutSummary(job), t.statusMessage()));
                 }
-                return job.withTask(next(seen, WAIT, timing.minPollSeconds()));
+                return job.withTask(next(seen, TaskDecision.WAIT, timing.minPollSeconds()));
             }
             case "deleted" -> {
                 return afterDeleted(job, seen, t, now);
@@ -94,9 +91,9 @@ public final class TaskTracker {
         int throttled = (p == null ? 0 : p.throttledChecks()) + 1;
         int wait = Math.min(job.timing().pollSeconds(), job.timing().minPollSeconds() * (1 + random.nextInt(1 << Math.min(throttled, 4))));
         TaskStatus s = p == null
-                ? new TaskStatus(job.importTaskId(), "active", null, null, null, List.of(), List.of(), now.toString(), WAIT, wait, null, null, 0, throttled)
+                ? new TaskStatus(job.importTaskId(), "active", null, null, null, List.of(), List.of(), now.toString(), TaskDecision.WAIT, wait, null, null, 0, throttled)
                 : new TaskStatus(p.importTaskId(), p.status(), p.statusMessage(), p.progress(), p.imageId(), p.snapshotIds(),
-                p.stages(), p.lastChangeAt(), WAIT, wait, p.cancelReason(), p.cancelledAt(), p.checks(), throttled);
+                p.stages(), p.lastChangeAt(), TaskDecision.WAIT, wait, p.cancelReason(), p.cancelledAt(), p.checks(), throttled);
         return job.withTask(s);
     }
 
@@ -111,7 +108,7 @@ public final class TaskTracker {
             if (now.isAfter(cancelledAt.plusSeconds(2L * timing.pollSeconds()))) {
                 return job.withTask(cancel(seen, seen.cancelReason(), now));
             }
-            return job.withTask(next(seen, WAIT, timing.minPollSeconds()));
+            return job.withTask(next(seen, TaskDecision.WAIT, timing.minPollSeconds()));
         }
         if (t.statusMessage() != null && t.statusMessage().startsWith("ServerError")) {
             return job.withTask(cancel(seen, FailureCategory.SERVER_ERROR.name(), now));
@@ -124,7 +121,7 @@ public final class TaskTracker {
         if (stalledFor > stallThreshold(stage.map(ImportStages.Stage::name).orElse(t.statusMessage()), timing)) {
             return job.withTask(cancel(seen, FailureCategory.STUCK.name(), now));
         }
-        return job.withTask(next(seen, WAIT, waitSeconds(seen, stage, now, timing)));
+        return job.withTask(next(seen, TaskDecision.WAIT, waitSeconds(seen, stage, now, timing)));
     }
 
     private ImportJob afterDeleted(ImportJob job, TaskStatus seen, ImportTaskView t, Instant now) {
@@ -136,7 +133,7 @@ public final class TaskTracker {
                 && attempt < job.timing().maxAttempts() && !overdue(job, now, Duration.ZERO);
         if (retry) {
             TaskStatus retrying = new TaskStatus(seen.importTaskId(), seen.status(), seen.statusMessage(), seen.progress(),
-                    seen.imageId(), seen.snapshotIds(), seen.stages(), seen.lastChangeAt(), RETRY,
+                    seen.imageId(), seen.snapshotIds(), seen.stages(), seen.lastChangeAt(), TaskDecision.RETRY,
                     Math.max(1, job.timing().retryBackoffSeconds()), null, null, seen.checks(), seen.throttledChecks());
             return job.withAttempts(attempts).withTask(retrying);
         }
@@ -177,8 +174,8 @@ public final class TaskTracker {
     private ImportJob fail(ImportJob job, TaskStatus seen, Instant now, FailureCatalog.Classification c) {
         List<ImportJob.Attempt> attempts = seen == null ? job.attempts()
                 : close(job, seen.importTaskId(), now, c.category().name(), c.awsMessage());
-        ImportJob failed = job.withAttempts(attempts).withFailure(new ImportJob.Failure(c.category().name(), c.summary(), c.hint(), c.awsMessage()));
-        return seen == null ? failed : failed.withTask(next(seen, FAIL, 0));
+        ImportJob failed = job.withAttempts(attempts).withFailure(new ImportJob.Failure(c.category(), c.summary(), c.hint(), c.awsMessage()));
+        return seen == null ? failed : failed.withTask(next(seen, TaskDecision.FAIL, 0));
     }
 
     /** The deadline counts from EC2's acceptance of the first task: waiting for the quota does not use it up. */
@@ -232,14 +229,14 @@ public final class TaskTracker {
         return (int) Math.max(timing.minPollSeconds(), Math.min(timing.pollSeconds(), Math.round(seconds)));
     }
 
-    private static TaskStatus next(TaskStatus s, String next, int seconds) {
+    private static TaskStatus next(TaskStatus s, TaskDecision next, int seconds) {
         return new TaskStatus(s.importTaskId(), s.status(), s.statusMessage(), s.progress(), s.imageId(), s.snapshotIds(),
                 s.stages(), s.lastChangeAt(), next, seconds, s.cancelReason(), s.cancelledAt(), s.checks(), s.throttledChecks());
     }
 
     private static TaskStatus cancel(TaskStatus s, String reason, Instant now) {
         return new TaskStatus(s.importTaskId(), s.status(), s.statusMessage(), s.progress(), s.imageId(), s.snapshotIds(),
-                s.stages(), s.lastChangeAt(), CANCEL, 0, reason, now.toString(), s.checks(), s.throttledChecks());
+                s.stages(), s.lastChangeAt(), TaskDecision.CANCEL, 0, reason, now.toString(), s.checks(), s.throttledChecks());
     }
 
     private static List<ImportJob.Attempt> close(ImportJob job, String taskId, Instant now, String outcome, String message) {

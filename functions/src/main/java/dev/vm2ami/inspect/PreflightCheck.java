@@ -65,12 +65,12 @@ public final class PreflightCheck {
                 o.description(), o.platform(), o.architecture(), o.usageOperation(), o.amiName(), o.tags());
         LOG.info("pre-flight verdict {} for a {} image: {} findings, {} bytes in {} reads", verdict, format,
                 findings.size(), report.bytesRead(), report.rangeRequests());
-        return job.withImage(withFormat).withInspection(new ImportJob.Inspection(verdict.name(), format, findings,
+        return job.withImage(withFormat).withInspection(new ImportJob.Inspection(verdict, format, findings,
                 report.partitions(), report.bytesRead(), report.rangeRequests()));
     }
 
     private static ImportJob rejected(ImportJob job, String format, Finding finding) {
-        return job.withInspection(new ImportJob.Inspection(Verdict.REJECT.name(), format, List.of(finding), List.of(), 0, 0))
+        return job.withInspection(new ImportJob.Inspection(Verdict.REJECT, format, List.of(finding), List.of(), 0, 0))
                 .withImage(new ImportJob.ImageOptions(format, null, null, null, null, null, null, null, null, Map.of()));
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.vm2ami.config.PipelineSettings;
 import dev.vm2ami.image.finding.Finding;
 import dev.vm2ami.image.verdict.PartitionInfo;
+import dev.vm2ami.image.verdict.Verdict;
 
 import java.util.List;
 import java.util.Map;
@@ -64,7 +65,7 @@ public record ImportJob(String executionName, String receivedAt, SourceObject so
         }
     }
 
-    public record Inspection(String verdict, String format, List<Finding> findings, List<PartitionInfo> partitions,
+    public record Inspection(Verdict verdict, String format, List<Finding> findings, List<PartitionInfo> partitions,
                              long bytesRead, int rangeRequests) {
         public Inspection {
             findings = findings == null ? List.of() : List.copyOf(findings);
@@ -87,12 +88,12 @@ public record ImportJob(String executionName, String receivedAt, SourceObject so
     /**
      * @param stages           when each StatusMessage stage was first seen
      * @param lastChangeAt     when status, stage or progress last changed (stall detection)
-     * @param next             what the state machine does next: WAIT, FINISH, CANCEL, RETRY or FAIL
+     * @param next             what the state machine does next
      * @param nextCheckSeconds how long to wait before the next look (or before re-submitting)
      * @param cancelReason     why vm2ami cancelled the task (STUCK, TIMEOUT, SERVER_ERROR)
      */
     public record TaskStatus(String importTaskId, String status, String statusMessage, Integer progress, String imageId,
-                             List<String> snapshotIds, List<StageSeen> stages, String lastChangeAt, String next,
+                             List<String> snapshotIds, List<StageSeen> stages, String lastChangeAt, TaskDecision next,
                              int nextCheckSeconds, String cancelReason, String cancelledAt, int checks,
                              int throttledChecks) {
         public TaskStatus {
@@ -108,19 +109,19 @@ public record ImportJob(String executionName, String receivedAt, SourceObject so
      * @param next                WAIT while the named copy is pending, DONE when it is available
      */
     public record AmiResult(String imageId, String imageName, String region, List<String> snapshotIds,
-                            String intermediateImageId, String next, int nextCheckSeconds) {
+                            String intermediateImageId, AmiDecision next, int nextCheckSeconds) {
         public AmiResult {
             snapshotIds = snapshotIds == null ? List.of() : List.copyOf(snapshotIds);
         }
     }
 
     /**
-     * @param category   CLIENT_ERROR, SERVER_ERROR, STUCK, QUOTA, PERMISSIONS, TIMEOUT, CANCELLED or INTERNAL
+     * @param category   why, in the terms of what a user does about it
      * @param message    what happened, in the user's terms
      * @param hint       what to do about it
      * @param awsMessage the message AWS gave, verbatim
      */
-    public record Failure(String category, String message, String hint, String awsMessage) {}
+    public record Failure(FailureCategory category, String message, String hint, String awsMessage) {}
 
     /** What a Step Functions Catch put into the state: the error name and its cause. */
     public record Fault(@JsonProperty("Error") String error, @JsonProperty("Cause") String cause) {}

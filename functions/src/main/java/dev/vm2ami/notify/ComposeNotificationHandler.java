@@ -1,11 +1,11 @@
 package dev.vm2ami.notify;
 
+import dev.vm2ami.config.PipelineMetrics;
 import dev.vm2ami.job.ImportJob;
 import dev.vm2ami.job.JobHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.lambda.powertools.metrics.Metrics;
-import dev.vm2ami.config.PipelineMetrics;
 import software.amazon.lambda.powertools.metrics.model.DimensionSet;
 import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
@@ -38,7 +38,7 @@ public final class ComposeNotificationHandler extends JobHandler {
                 case NotificationComposer.SUCCEEDED -> metrics.addMetric("ImagesSucceeded", 1, MetricUnit.COUNT);
                 case NotificationComposer.REJECTED -> metrics.addMetric("ImagesRejected", 1, MetricUnit.COUNT);
                 default -> metrics.flushSingleMetric("ImagesFailed", 1, MetricUnit.COUNT, "vm2ami",
-                        DimensionSet.of("Category", composed.failure().category()));
+                        DimensionSet.of("Category", composed.failure().category().name()));
             }
         } finally {
             metrics.flush();

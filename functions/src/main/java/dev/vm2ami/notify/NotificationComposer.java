@@ -6,10 +6,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vm2ami.image.finding.Finding;
 import dev.vm2ami.image.finding.Severity;
+import dev.vm2ami.image.verdict.Verdict;
 import dev.vm2ami.importtask.FailureCatalog;
-import dev.vm2ami.importtask.FailureCategory;
+import dev.vm2ami.job.AmiDecision;
+import dev.vm2ami.job.FailureCategory;
 import dev.vm2ami.job.ImportJob;
 import dev.vm2ami.job.Json;
+import dev.vm2ami.job.TaskDecision;
 import dev.vm2ami.wiring.NotificationAttributes;
 
 import java.time.Duration;
@@ -70,7 +73,7 @@ public final class NotificationComposer {
         }
         if (failure != null) {
             ObjectNode error = body.putObject("error");
-            error.put("category", failure.category());
+            error.put("category", failure.category().name());
             error.put("message", failure.message());
             error.put("hint", failure.hint());
             putIfPresent(error, "awsMessage", failure.awsMessage());
@@ -88,7 +91,7 @@ public final class NotificationComposer {
         attributes.put(NotificationAttributes.STATUS, ImportJob.MessageAttribute.string(status));
         if (format != null && !format.isEmpty()) attributes.put(NotificationAttributes.FORMAT, ImportJob.MessageAttribute.string(format));
         if (team != null && !team.isEmpty()) attributes.put(NotificationAttributes.TEAM, ImportJob.MessageAttribute.string(team));
-        if (failure != null) attributes.put(NotificationAttributes.CATEGORY, ImportJob.MessageAttribute.string(failure.category()));
+        if (failure != null) attributes.put(NotificationAttributes.CATEGORY, ImportJob.MessageAttribute.string(failure.category().name()));
         try {
             return job.withFailure(failure).withNotification(new ImportJob.Notification(status,
                     subject(job, status, failure, findings), Json.MAPPER.writeValueAsString(body), attributes));
@@ -99,8 +102,8 @@ public final class NotificationComposer {
 
     static String status(ImportJob job) {
         if (job.fault() != null || job.failure() != null) return FAILED;
-        if (job.inspection() != null && "REJECT".equals(job.inspection().verdict())) return REJECTED;
-        if (job.ami() != null && "DONE".equals(job.ami().next())) return SUCCEEDED;
+        if (job.inspection() != null && job.inspection().verdict() == Verdict.REJECT) return REJECTED;
+        if (job.ami() != null && job.ami().next() == AmiDecision.DONE) return SUCCEEDED;
         return FAILED;
     }
 
@@ -112,17 +115,17 @@ public final class NotificationComposer {
             String message = faultMessage(job.fault());
             FailureCatalog.Classification c = FailureCatalog.decided(FailureCategory.INTERNAL,
                     "vm2ami's " + step(job) + " step failed: " + message, message);
-            return new ImportJob.Failure(c.category().name(), c.summary(), c.hint(), job.fault().error());
+            return new ImportJob.Failure(c.category(), c.summary(), c.hint(), job.fault().error());
         }
         FailureCatalog.Classification c = FailureCatalog.decided(FailureCategory.INTERNAL,
                 "The import ended without an AMI and without a recorded reason.", null);
-        return new ImportJob.Failure(c.category().name(), c.summary(), c.hint(), null);
+        return new ImportJob.Failure(c.category(), c.summary(), c.hint(), null);
     }
 
     private static String step(ImportJob job) {
         if (job.inspection() == null) return "inspect";
         if (job.task() == null) return "submit";
-        if (job.ami() == null && !"FINISH".equals(job.task().next())) return "check";
+        if (job.ami() == null && job.task().next() != TaskDecision.FINISH) return "check";
         return "finish";
     }
 

@@ -8,6 +8,7 @@ import dev.vm2ami.importtask.ImportTaskView;
 import dev.vm2ami.job.ImportJob;
 import dev.vm2ami.job.Json;
 import dev.vm2ami.job.Sha256;
+import dev.vm2ami.job.TaskDecision;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,7 +107,7 @@ public final class Reconciler {
                         now, task.importTaskId()))
                 .withAttempts(List.of(new ImportJob.Attempt(attempt, task.importTaskId(), now, null, null, null)))
                 .withTask(new ImportJob.TaskStatus(task.importTaskId(), task.status(), task.statusMessage(), task.progress(),
-                        null, List.of(), List.of(), now, "WAIT", timing.minPollSeconds(), null, null, 0, 0));
+                        null, List.of(), List.of(), now, TaskDecision.WAIT, timing.minPollSeconds(), null, null, 0, 0));
         try {
             return Json.MAPPER.writeValueAsString(job);
         } catch (JsonProcessingException e) {

@@ -1,7 +1,9 @@
 package dev.vm2ami.importtask;
 
 import dev.vm2ami.config.PipelineSettings;
+import dev.vm2ami.job.FailureCategory;
 import dev.vm2ami.job.ImportJob;
+import dev.vm2ami.job.TaskDecision;
 import dev.vm2ami.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
@@ -67,7 +69,7 @@ class CheckImportHandlerTest {
         ImportJob second = at("2026-11-23T10:03:00Z").handle(first);
         ImportJob third = at("2026-11-23T10:05:00Z").handle(second);
 
-        assertThat(third.task().next()).isEqualTo("WAIT");
+        assertThat(third.task().next()).isEqualTo(TaskDecision.WAIT);
         assertThat(third.task().stages()).extracting(ImportJob.StageSeen::stage).containsExactly("pending", "converting");
         assertThat(third.task().stages().get(1).firstSeenAt()).isEqualTo("2026-11-23T10:03:00Z");
         assertThat(third.task().lastChangeAt()).isEqualTo("2026-11-23T10:03:00Z");
@@ -81,7 +83,7 @@ class CheckImportHandlerTest {
 
         ImportJob job = at("2026-11-23T10:31:00Z").handle(afterSubmit);
 
-        assertThat(job.task().next()).isEqualTo("FINISH");
+        assertThat(job.task().next()).isEqualTo(TaskDecision.FINISH);
         assertThat(job.task().imageId()).isEqualTo("ami-0fedcba9876543210");
         assertThat(job.task().snapshotIds()).containsExactly("snap-0123456789abcdef0");
         assertThat(job.attempts()).singleElement().satisfies(a -> assertThat(a.outcome()).isEqualTo("COMPLETED"));
@@ -93,8 +95,8 @@ class CheckImportHandlerTest {
 
         ImportJob job = at("2026-11-23T10:20:00Z").handle(afterSubmit);
 
-        assertThat(job.task().next()).isEqualTo("FAIL");
-        assertThat(job.failure().category()).isEqualTo("CLIENT_ERROR");
+        assertThat(job.task().next()).isEqualTo(TaskDecision.FAIL);
+        assertThat(job.failure().category()).isEqualTo(FailureCategory.CLIENT_ERROR);
         assertThat(job.failure().awsMessage()).isEqualTo("ClientError: Unknown OS / Missing OS files.");
         assertThat(job.failure().hint()).contains("supported 64-bit OS");
     }
@@ -105,7 +107,7 @@ class CheckImportHandlerTest {
 
         ImportJob job = at("2026-11-23T10:20:00Z").handle(afterSubmit);
 
-        assertThat(job.task().next()).isEqualTo("RETRY");
+        assertThat(job.task().next()).isEqualTo(TaskDecision.RETRY);
         assertThat(job.failure()).isNull();
         assertThat(job.attempts()).singleElement().satisfies(a -> assertThat(a.outcome()).isEqualTo("SERVER_ERROR"));
     }
@@ -122,8 +124,8 @@ class CheckImportHandlerTest {
 
         ImportJob job = at("2026-11-23T10:20:00Z").handle(third);
 
-        assertThat(job.task().next()).isEqualTo("FAIL");
-        assertThat(job.failure().category()).isEqualTo("SERVER_ERROR");
+        assertThat(job.task().next()).isEqualTo(TaskDecision.FAIL);
+        assertThat(job.failure().category()).isEqualTo(FailureCategory.SERVER_ERROR);
         assertThat(job.failure().message()).contains("3 attempts").contains("import-ami-01").contains("import-ami-02");
     }
 
@@ -133,7 +135,7 @@ class CheckImportHandlerTest {
 
         ImportJob job = at("2026-11-23T10:10:00Z").handle(afterSubmit);
 
-        assertThat(job.task().next()).isEqualTo("CANCEL");
+        assertThat(job.task().next()).isEqualTo(TaskDecision.CANCEL);
         assertThat(job.task().cancelReason()).isEqualTo("SERVER_ERROR");
     }
 
@@ -151,10 +153,10 @@ class CheckImportHandlerTest {
         ImportJob deleted = at(Instant.parse("2026-11-23T10:10:00Z").plusSeconds(threshold + 60).toString()).handle(deleting);
 
         assertThat(threshold).isEqualTo(3600);
-        assertThat(later.task().next()).isEqualTo("CANCEL");
+        assertThat(later.task().next()).isEqualTo(TaskDecision.CANCEL);
         assertThat(later.task().cancelReason()).isEqualTo("STUCK");
-        assertThat(deleting.task().next()).isEqualTo("WAIT");
-        assertThat(deleted.task().next()).isEqualTo("RETRY");
+        assertThat(deleting.task().next()).isEqualTo(TaskDecision.WAIT);
+        assertThat(deleted.task().next()).isEqualTo(TaskDecision.RETRY);
         assertThat(deleted.attempts()).singleElement().satisfies(a -> assertThat(a.outcome()).isEqualTo("STUCK"));
     }
 
@@ -179,10 +181,10 @@ class CheckImportHandlerTest {
         ImportJob overdue = at(deadline.plusSeconds(1).toString()).handle(afterSubmit);
         ImportJob ended = at(deadline.plusSeconds(60).toString()).handle(overdue);
 
-        assertThat(overdue.task().next()).isEqualTo("CANCEL");
+        assertThat(overdue.task().next()).isEqualTo(TaskDecision.CANCEL);
         assertThat(overdue.task().cancelReason()).isEqualTo("TIMEOUT");
-        assertThat(ended.task().next()).isEqualTo("FAIL");
-        assertThat(ended.failure().category()).isEqualTo("TIMEOUT");
+        assertThat(ended.task().next()).isEqualTo(TaskDecision.FAIL);
+        assertThat(ended.failure().category()).isEqualTo(FailureCategory.TIMEOUT);
     }
 
     @Test
@@ -193,14 +195,14 @@ class CheckImportHandlerTest {
         ImportJob job = afterSubmit;
         for (int i = 0; i < 5; i++) {
             job = at("2026-11-23T10:1" + i + ":00Z").handle(job);
-            assertThat(job.task().next()).isEqualTo("WAIT");
+            assertThat(job.task().next()).isEqualTo(TaskDecision.WAIT);
             assertThat(job.task().nextCheckSeconds()).isBetween(15, 120);
             assertThat(job.failure()).isNull();
         }
         job = at("2026-11-23T10:30:00Z").handle(job);
 
         assertThat(job.task().throttledChecks()).isEqualTo(5);
-        assertThat(job.task().next()).isEqualTo("FINISH");
+        assertThat(job.task().next()).isEqualTo(TaskDecision.FINISH);
     }
 
     @Test
@@ -209,8 +211,8 @@ class CheckImportHandlerTest {
 
         ImportJob job = at("2026-11-23T10:20:00Z").handle(afterSubmit);
 
-        assertThat(job.task().next()).isEqualTo("FAIL");
-        assertThat(job.failure().category()).isEqualTo("INTERNAL");
+        assertThat(job.task().next()).isEqualTo(TaskDecision.FAIL);
+        assertThat(job.failure().category()).isEqualTo(FailureCategory.INTERNAL);
         assertThat(job.failure().message()).contains("import-ami-0a1b2c3d4e5f67890");
     }
 }

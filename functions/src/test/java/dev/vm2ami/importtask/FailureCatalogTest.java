@@ -1,8 +1,9 @@
 package dev.vm2ami.importtask;
 
+import dev.vm2ami.job.FailureCategory;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

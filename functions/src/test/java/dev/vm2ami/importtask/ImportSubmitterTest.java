@@ -1,7 +1,9 @@
 package dev.vm2ami.importtask;
 
 import dev.vm2ami.config.PipelineSettings;
+import dev.vm2ami.job.FailureCategory;
 import dev.vm2ami.job.ImportJob;
+import dev.vm2ami.job.TaskDecision;
 import dev.vm2ami.job.TransientFailure;
 import dev.vm2ami.testing.Fixtures;
 import org.junit.jupiter.api.Test;
@@ -86,7 +88,7 @@ class ImportSubmitterTest {
             assertThat(a.attempt()).isEqualTo(1);
             assertThat(a.submittedAt()).isEqualTo("2026-11-23T10:00:05Z");
         });
-        assertThat(job.task().next()).isEqualTo("WAIT");
+        assertThat(job.task().next()).isEqualTo(TaskDecision.WAIT);
         assertThat(job.task().nextCheckSeconds()).isEqualTo(30);
     }
 
@@ -134,7 +136,7 @@ class ImportSubmitterTest {
 
         ImportJob job = submitter().submit(inspected);
 
-        assertThat(job.failure().category()).isEqualTo("PERMISSIONS");
+        assertThat(job.failure().category()).isEqualTo(FailureCategory.PERMISSIONS);
         assertThat(job.failure().awsMessage()).contains("vm2ami-prod-vmimport");
         assertThat(job.failure().hint()).contains("vmie.amazonaws.com");
     }

@@ -2,6 +2,7 @@ package dev.vm2ami.importtask;
 
 import dev.vm2ami.config.PipelineSettings;
 import dev.vm2ami.job.ImportJob;
+import dev.vm2ami.job.TaskDecision;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -71,7 +72,7 @@ class PollingCostBenchmark {
         while (true) {
             looks++;
             job = tracker.observe(job, Optional.of(task.at(t)), T0.plusMillis((long) (t * 1000)));
-            if (!TaskTracker.WAIT.equals(job.task().next())) break;
+            if (job.task().next() != TaskDecision.WAIT) break;
             t += job.task().nextCheckSeconds();
         }
         return new Cost(looks, t - task.completesAt());

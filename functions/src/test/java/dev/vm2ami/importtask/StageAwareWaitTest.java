@@ -2,6 +2,7 @@ package dev.vm2ami.importtask;
 
 import dev.vm2ami.config.PipelineSettings;
 import dev.vm2ami.job.ImportJob;
+import dev.vm2ami.job.TaskDecision;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -20,7 +21,7 @@ class StageAwareWaitTest {
     ImportJob.TaskStatus task(String stage, int progress, long secondsAgo) {
         return new ImportJob.TaskStatus("import-ami-1", "active", stage, progress, null, List.of(),
                 List.of(new ImportJob.StageSeen("pending", now.minusSeconds(secondsAgo).toString(), 0),
-                        new ImportJob.StageSeen(stage, now.toString(), progress)), now.toString(), "WAIT", 0, null, null, 1, 0);
+                        new ImportJob.StageSeen(stage, now.toString(), progress)), now.toString(), TaskDecision.WAIT, 0, null, null, 1, 0);
     }
 
     int wait(String stage, int progress, long secondsAgo) {

@@ -4,6 +4,7 @@ import dev.vm2ami.config.PipelineSettings;
 import dev.vm2ami.image.finding.Finding;
 import dev.vm2ami.image.read.ByteRangeReader;
 import dev.vm2ami.image.verdict.ImageInspector;
+import dev.vm2ami.image.verdict.Verdict;
 import dev.vm2ami.job.ImportJob;
 import dev.vm2ami.job.TransientFailure;
 import dev.vm2ami.sampleimages.Containers;
@@ -82,7 +83,7 @@ class PreflightCheckTest {
     void rejectsAnObjectThatIsGoneWithoutReadingIt() {
         ImportJob job = check.run(jobFor("disks/deleted.raw"));
 
-        assertThat(job.inspection().verdict()).isEqualTo("REJECT");
+        assertThat(job.inspection().verdict()).isEqualTo(Verdict.REJECT);
         assertThat(job.inspection().format()).isEqualTo("UNKNOWN");
         assertThat(codes(job)).containsExactly("OBJECT_NOT_FOUND");
         assertThat(job.inspection().findings().get(0).message()).contains("s3://vm2ami-images/disks/deleted.raw is gone");
@@ -96,7 +97,7 @@ class PreflightCheckTest {
 
         ImportJob job = check.run(jobFor("disks/web-01.vmdk"));
 
-        assertThat(job.inspection().verdict()).isEqualTo("ACCEPT");
+        assertThat(job.inspection().verdict()).isEqualTo(Verdict.ACCEPT);
         assertThat(job.inspection().format()).isEqualTo("VMDK");
         assertThat(job.inspection().findings()).isEmpty();
         assertThat(job.inspection().partitions()).singleElement()
@@ -115,7 +116,7 @@ class PreflightCheckTest {
 
         ImportJob job = check.run(jobFor("disks/workstation.vmdk"));
 
-        assertThat(job.inspection().verdict()).isEqualTo("REJECT");
+        assertThat(job.inspection().verdict()).isEqualTo(Verdict.REJECT);
         assertThat(codes(job)).contains("VMDK_NOT_STREAM_OPTIMIZED");
         assertThat(job.image().format()).isEqualTo("VMDK");
     }
@@ -126,7 +127,7 @@ class PreflightCheckTest {
 
         ImportJob job = check.run(jobFor("disks/uefi.raw"));
 
-        assertThat(job.inspection().verdict()).isEqualTo("WARN");
+        assertThat(job.inspection().verdict()).isEqualTo(Verdict.WARN);
         assertThat(codes(job)).containsExactly("UEFI_BOOT_MODE_NOT_SET");
     }
 
@@ -137,7 +138,7 @@ class PreflightCheckTest {
 
         ImportJob job = check.run(jobFor("disks/app.raw"));
 
-        assertThat(job.inspection().verdict()).isEqualTo("ACCEPT");
+        assertThat(job.inspection().verdict()).isEqualTo(Verdict.ACCEPT);
         assertThat(job.image().team()).isEqualTo("web");
         assertThat(job.image().tags()).containsEntry("App", "shop").containsEntry("CostCenter", "42");
         assertThat(job.image().bootMode()).isNull();
@@ -154,10 +155,10 @@ class PreflightCheckTest {
         ImportJob uefi = check.run(jobFor("disks/uefi.raw"));
         ImportJob bios = check.run(jobFor("disks/bios.raw"));
 
-        assertThat(uefi.inspection().verdict()).isEqualTo("ACCEPT");
+        assertThat(uefi.inspection().verdict()).isEqualTo(Verdict.ACCEPT);
         assertThat(uefi.image().bootMode()).isEqualTo("uefi");
         assertThat(uefi.image().team()).isEqualTo("payments");
-        assertThat(bios.inspection().verdict()).isEqualTo("REJECT");
+        assertThat(bios.inspection().verdict()).isEqualTo(Verdict.REJECT);
         assertThat(codes(bios)).containsExactly("UEFI_WITHOUT_ESP");
     }
 
@@ -168,7 +169,7 @@ class PreflightCheckTest {
 
         ImportJob job = check.run(jobFor("disks/app.raw"));
 
-        assertThat(job.inspection().verdict()).isEqualTo("REJECT");
+        assertThat(job.inspection().verdict()).isEqualTo(Verdict.REJECT);
         assertThat(codes(job)).containsExactly("INVALID_OPTIONS");
         Finding f = job.inspection().findings().get(0);
         assertThat(f.message()).contains("unknown field 'colour'");

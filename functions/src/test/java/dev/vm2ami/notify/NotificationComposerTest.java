@@ -1,8 +1,11 @@
 package dev.vm2ami.notify;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vm2ami.job.AmiDecision;
+import dev.vm2ami.job.FailureCategory;
 import dev.vm2ami.job.ImportJob;
 import dev.vm2ami.job.Json;
+import dev.vm2ami.job.TaskDecision;
 import dev.vm2ami.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
@@ -24,10 +27,10 @@ class NotificationComposerTest {
         ImportJob.TaskStatus t = job.task();
         return job.withTask(new ImportJob.TaskStatus(t.importTaskId(), "completed", null, null, "ami-0intermediate",
                         List.of("snap-0old"), List.of(new ImportJob.StageSeen("pending", "2026-11-23T10:00:35Z", 2),
-                        new ImportJob.StageSeen("completed", "2026-11-23T10:31:00Z", 100)), t.lastChangeAt(), "FINISH", 0,
+                        new ImportJob.StageSeen("completed", "2026-11-23T10:31:00Z", 100)), t.lastChangeAt(), TaskDecision.FINISH, 0,
                         null, null, 12, 0))
                 .withAmi(new ImportJob.AmiResult("ami-0named", "web-01-20261123-100000", "us-east-1", List.of("snap-0new"),
-                        "ami-0intermediate", "DONE", 0));
+                        "ami-0intermediate", AmiDecision.DONE, 0));
     }
 
     @Test
@@ -65,7 +68,7 @@ class NotificationComposerTest {
 
     @Test
     void aFailureCarriesItsCategoryTheAwsMessageAndTheHint() throws Exception {
-        ImportJob failed = Fixtures.job("events/jobs/after-submit.json").withFailure(new ImportJob.Failure("CLIENT_ERROR",
+        ImportJob failed = Fixtures.job("events/jobs/after-submit.json").withFailure(new ImportJob.Failure(FailureCategory.CLIENT_ERROR,
                 "EC2 did not recognise the operating system on the image.", "Import only a supported 64-bit OS.",
                 "ClientError: Unknown OS / Missing OS files."));
 

@@ -7,6 +7,7 @@ import dev.vm2ami.importtask.ImportSubmitter;
 import dev.vm2ami.importtask.ImportTaskView;
 import dev.vm2ami.job.ImportJob;
 import dev.vm2ami.job.Json;
+import dev.vm2ami.job.TaskDecision;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -107,7 +108,7 @@ class ReconcilerTest {
         assertThat(job.source().versionId()).isEqualTo("v1");
         assertThat(job.receivedAt()).isEqualTo("2026-11-23T11:00:00Z");
         assertThat(job.submission().attempt()).isEqualTo(2);
-        assertThat(job.task().next()).isEqualTo("WAIT");
+        assertThat(job.task().next()).isEqualTo(TaskDecision.WAIT);
     }
 
     @Test

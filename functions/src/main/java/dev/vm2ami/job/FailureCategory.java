@@ -1,4 +1,4 @@
-package dev.vm2ami.importtask;
+package dev.vm2ami.job;
 
 /** Why an image did not become an AMI, in the terms of what a user does about it. */
 public enum FailureCategory {

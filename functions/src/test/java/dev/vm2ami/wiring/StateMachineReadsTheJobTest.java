@@ -1,0 +1,163 @@
+package dev.vm2ami.wiring;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vm2ami.image.verdict.Verdict;
+import dev.vm2ami.job.AmiDecision;
+import dev.vm2ami.job.ImportJob;
+import dev.vm2ami.job.TaskDecision;
+import dev.vm2ami.job.TransientFailure;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The ASL reads the job document by JSONPath and compares strings; the functions write it from typed
+ * records and enums. These tests hold the two together: every path the ASL reads is a field of
+ * {@link ImportJob}, every string it compares a field with is a name of that field's enum, and every
+ * decision of the check and finish steps leads somewhere.
+ */
+class StateMachineReadsTheJobTest {
+    private final JsonNode states = states();
+
+    @Test
+    void everyPathTheAslReadsIsAFieldOfTheJob() {
+        List<String> paths = pathsRead(states);
+        assertThat(paths).contains("$.task.next", "$.task.nextCheckSeconds", "$.inspection.verdict", "$.ami.next");
+        for (String path : paths) assertThat(fieldType(path)).as(path).isNotNull();
+    }
+
+    @Test
+    void everyStringTheAslComparesAFieldWithIsANameOfItsEnum() {
+        Map<String, Set<String>> compared = comparedStrings(states);
+        assertThat(compared).isNotEmpty();
+        compared.forEach((path, values) -> {
+            Class<?> type = fieldType(path);
+            if (type.isEnum()) {
+                Set<String> names = Stream.of(type.getEnumConstants()).map(c -> ((Enum<?>) c).name()).collect(Collectors.toSet());
+                assertThat(names).as(path + " (" + type.getSimpleName() + ")").containsAll(values);
+            }
+        });
+        assertThat(fieldType("$.task.next")).isEqualTo(TaskDecision.class);
+        assertThat(fieldType("$.ami.next")).isEqualTo(AmiDecision.class);
+        assertThat(fieldType("$.inspection.verdict")).isEqualTo(Verdict.class);
+        assertThat(NotificationAttributes.STATUSES).containsAll(compared.get("$.notification.status"));
+    }
+
+    @Test
+    void decideSendsEveryTaskDecisionOnItsWayAndOnlyFailToTheNotification() {
+        Map<String, String> routes = routes(states.path("Decide"), "$.task.next");
+        for (TaskDecision d : TaskDecision.values()) {
+            String next = routes.getOrDefault(d.name(), states.path("Decide").path("Default").asText());
+            assertThat(states.has(next)).as(d + " -> " + next).isTrue();
+        }
+        assertThat(routes).containsEntry("WAIT", "WaitForImport").containsEntry("FINISH", "Finish")
+                .containsEntry("CANCEL", "CancelImport").containsEntry("RETRY", "WaitBeforeRetry").doesNotContainKey("FAIL");
+        assertThat(states.path("Decide").path("Default").asText()).isEqualTo("ComposeNotification");
+    }
+
+    @Test
+    void namedWaitsForThePendingCopyAndNotifiesWhenItIsDone() {
+        Map<String, String> routes = routes(states.path("Named"), "$.ami.next");
+        assertThat(routes).containsOnlyKeys(AmiDecision.WAIT.name()).containsEntry("WAIT", "WaitForAmi");
+        assertThat(states.path("Named").path("Default").asText()).isEqualTo("ComposeNotification");
+    }
+
+    @Test
+    void aRejectingVerdictSkipsTheImport() {
+        assertThat(routes(states.path("Verdict"), "$.inspection.verdict")).containsExactly(Map.entry(Verdict.REJECT.name(), "ComposeNotification"));
+    }
+
+    @Test
+    void theRetriedErrorsNamedAfterVm2amiClassesAreThoseClasses() {
+        Set<String> named = new LinkedHashSet<>();
+        states.forEach(state -> state.path("Retry").forEach(r -> r.path("ErrorEquals").forEach(e -> {
+            if (e.asText().startsWith("dev.vm2ami.")) named.add(e.asText());
+        })));
+        assertThat(named).containsExactly(TransientFailure.class.getName());
+    }
+
+    /** The type a JSONPath of the job leads to, walking record components; null when there is no such field. */
+    static Class<?> fieldType(String path) {
+        Class<?> type = ImportJob.class;
+        for (String name : path.substring(2).split("\\.")) {
+            if (!type.isRecord()) return Map.class.isAssignableFrom(type) ? Object.class : null;
+            RecordComponent c = Arrays.stream(type.getRecordComponents()).filter(rc -> jsonName(rc).equals(name)).findFirst().orElse(null);
+            if (c == null) return null;
+            type = elementType(c.getGenericType());
+        }
+        return type;
+    }
+
+    private static String jsonName(RecordComponent c) {
+        JsonProperty p = c.getAccessor().getAnnotation(JsonProperty.class);
+        return p != null ? p.value() : c.getName();
+    }
+
+    private static Class<?> elementType(Type t) {
+        if (t instanceof Class<?> c) return c;
+        if (t instanceof ParameterizedType p) return (Class<?>) p.getRawType();
+        throw new IllegalStateException("unexpected type " + t);
+    }
+
+    /** JSONPaths the ASL reads from the state: Choice variables, SecondsPath, parameters ending in ".$". */
+    static List<String> pathsRead(JsonNode states) {
+        List<String> out = new ArrayList<>();
+        states.forEach(state -> {
+            state.path("Choices").forEach(c -> out.add(c.path("Variable").asText()));
+            if (state.has("SecondsPath")) out.add(state.path("SecondsPath").asText());
+            for (Iterator<Map.Entry<String, JsonNode>> it = state.path("Parameters").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> p = it.next();
+                if (p.getKey().endsWith(".$") && p.getValue().asText().startsWith("$.")) out.add(p.getValue().asText());
+            }
+        });
+        return out;
+    }
+
+    /** Choice variable -> the strings it is compared with (StringEquals). */
+    static Map<String, Set<String>> comparedStrings(JsonNode states) {
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        states.forEach(state -> state.path("Choices").forEach(c -> {
+            if (c.has("StringEquals")) {
+                out.computeIfAbsent(c.path("Variable").asText(), k -> new LinkedHashSet<>()).add(c.path("StringEquals").asText());
+            }
+        }));
+        return out;
+    }
+
+    /** A Choice state's string -> next state, for one variable. */
+    static Map<String, String> routes(JsonNode choice, String variable) {
+        Map<String, String> out = new LinkedHashMap<>();
+        choice.path("Choices").forEach(c -> {
+            if (c.path("Variable").asText().equals(variable) && c.has("StringEquals")) {
+                out.put(c.path("StringEquals").asText(), c.path("Next").asText());
+            }
+        });
+        return out;
+    }
+
+    private static JsonNode states() {
+        try {
+            return new ObjectMapper().readTree(StateMachineDefinition.load().template()).path("States");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
