@@ -14,7 +14,7 @@ public final class ImageKeys {
         if (r.folderMarker()) return Optional.of("a folder marker");
         if (!prefix.isEmpty() && !r.key().startsWith(prefix)) return Optional.of("outside the image prefix '" + prefix + "'");
         if (DiskFormat.fromFileName(r.key()).isEmpty()) {
-            return Optional.of("not an image name (.ova .vmdk .vhd .vhdx .raw .img)");
+            return Optional.of("not an image name (" + String.join(" ", DiskFormat.imageSuffixes()) + ")");
         }
         return Optional.empty();
     }

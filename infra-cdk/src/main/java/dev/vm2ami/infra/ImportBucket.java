@@ -1,5 +1,6 @@
 package dev.vm2ami.infra;
 
+import dev.vm2ami.wiring.Intake;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.kms.IKey;
@@ -15,19 +16,13 @@ import software.amazon.awscdk.services.sqs.IQueue;
 import software.constructs.Construct;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The bucket users drop disk images into: private, TLS only, versioned, encrypted (S3-managed keys, or
  * the operator's KMS key), with optional server access logs, and a notification for every new image.
  */
 final class ImportBucket extends Construct {
-    /** The suffixes EC2 ImportImage takes; S3 suffix filters are case-sensitive, so both cases are listed. */
-    static final List<String> IMAGE_SUFFIXES = Stream.of(".ova", ".vmdk", ".vhd", ".vhdx", ".raw", ".img")
-            .flatMap(s -> Stream.of(s, s.toUpperCase(Locale.ROOT))).toList();
-
     private final Bucket bucket;
     private final String imagePrefix;
 
@@ -74,7 +69,7 @@ final class ImportBucket extends Construct {
     /** One ObjectCreated notification per image suffix (under the image prefix) to the intake queue. */
     void notifyOnImages(IQueue queue) {
         SqsDestination destination = new SqsDestination(queue);
-        for (String suffix : IMAGE_SUFFIXES) {
+        for (String suffix : Intake.notificationSuffixes()) {
             NotificationKeyFilter.Builder filter = NotificationKeyFilter.builder().suffix(suffix);
             if (!imagePrefix.isEmpty()) filter.prefix(imagePrefix);
             bucket.addEventNotification(EventType.OBJECT_CREATED, destination, filter.build());

@@ -1,5 +1,6 @@
 package dev.vm2ami.infra;
 
+import dev.vm2ami.wiring.ResourceNames;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.iam.Effect;
@@ -36,7 +37,7 @@ final class Notifications extends Construct {
                 .removalPolicy(RemovalPolicy.DESTROY)
                 .build();
         this.topic = Topic.Builder.create(this, "Topic")
-                .topicName(stackName + "-notifications")
+                .topicName(ResourceNames.notificationTopic(stackName))
                 .displayName("vm2ami")
                 .masterKey(key)
                 .enforceSsl(true)

@@ -1,6 +1,7 @@
 package dev.vm2ami.infra;
 
 import dev.vm2ami.config.PipelineSettings;
+import dev.vm2ami.wiring.Intake;
 import dev.vm2ami.wiring.PipelineFunction;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
@@ -28,8 +29,6 @@ import java.util.Optional;
  * schedule; alarms to the ops topic.
  */
 public final class PipelineStack extends Stack {
-    static final int INTAKE_BATCH_SIZE = 10;
-
     private final StackConfig config;
 
     public PipelineStack(Construct scope, StackConfig config, Path functionsArtifact, StackProps props) {
@@ -59,11 +58,11 @@ public final class PipelineStack extends Stack {
         functions.get(PipelineFunction.START).getNode().addDependency(importStateMachine.stateMachine());
         functions.get(PipelineFunction.RECONCILE).getNode().addDependency(importStateMachine.stateMachine());
 
-        IntakeQueue intake = new IntakeQueue(this, "Intake", PipelineFunction.START.timeoutSeconds());
+        IntakeQueue intake = new IntakeQueue(this, "Intake");
         images.notifyOnImages(intake.queue());
         functions.get(PipelineFunction.START).addEventSource(new SqsEventSource(intake.queue(),
                 SqsEventSourceProps.builder()
-                        .batchSize(INTAKE_BATCH_SIZE)
+                        .batchSize(Intake.BATCH_SIZE)
                         .reportBatchItemFailures(true)
                         .maxConcurrency(config.intakeMaxConcurrency())
                         .build()));

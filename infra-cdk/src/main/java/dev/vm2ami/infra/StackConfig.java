@@ -2,6 +2,7 @@ package dev.vm2ami.infra;
 
 import dev.vm2ami.config.KeyValues;
 import dev.vm2ami.config.PipelineSettings;
+import dev.vm2ami.wiring.ResourceNames;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,7 +63,7 @@ public record StackConfig(String stackName, PipelineSettings settings, Optional<
 
     /** The import state machine's name; policies name it before it exists. */
     public String stateMachineName() {
-        return stackName + "-import-image";
+        return ResourceNames.stateMachine(stackName);
     }
 
     /**

@@ -119,7 +119,7 @@ class ImportBucketAndIntakeTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> queueConfigurations(Synthesized s) {
+    static List<Map<String, Object>> queueConfigurations(Synthesized s) {
         Map<String, Object> notifications = new TemplateJson(s.json()).ofType("Custom::S3BucketNotifications")
                 .values().iterator().next();
         return (List<Map<String, Object>>) ((Map<String, Object>) notifications.get("NotificationConfiguration"))
@@ -132,7 +132,7 @@ class ImportBucketAndIntakeTest {
                 .get("Key")).get("FilterRules");
     }
 
-    private static String suffixOf(Map<String, Object> configuration) {
+    static String suffixOf(Map<String, Object> configuration) {
         return rules(configuration).stream().filter(r -> "suffix".equals(r.get("Name")))
                 .map(r -> (String) r.get("Value")).findFirst().orElseThrow();
     }

@@ -1,7 +1,10 @@
 package dev.vm2ami.infra;
 
+import dev.vm2ami.image.container.DiskFormat;
 import dev.vm2ami.wiring.FunctionEnvironment;
+import dev.vm2ami.wiring.Intake;
 import dev.vm2ami.wiring.PipelineFunction;
+import dev.vm2ami.wiring.ResourceNames;
 import dev.vm2ami.wiring.StateMachineDefinition;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +15,11 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The stack deploys exactly what the shared wiring says, which is what the local cloud runs too. */
+/**
+ * The stack deploys exactly what the shared wiring says, which is what the local cloud runs too
+ * (PipelineScenariosTest checks the local side): functions, environments, ASL placeholders, the
+ * intake's suffixes, receive count, visibility and batch size, and the shared resource names.
+ */
 class WiringDriftTest {
     private final Synthesized synthesized = Synthesized.defaults();
     private final TemplateJson template = new TemplateJson(synthesized.json());
@@ -66,6 +73,30 @@ class WiringDriftTest {
     @Test
     void inlinesTheAslFileAsTheDefinition() {
         assertThat(stateMachine().get("DefinitionString")).isEqualTo(StateMachineDefinition.load().template());
+    }
+
+    @Test
+    void notifiesTheIntakeOfExactlyTheImageSuffixesOfTheWiring() {
+        assertThat(ImportBucketAndIntakeTest.queueConfigurations(synthesized)).extracting(ImportBucketAndIntakeTest::suffixOf)
+                .containsExactlyElementsOf(Intake.notificationSuffixes());
+        assertThat(Intake.notificationSuffixes()).hasSize(2 * DiskFormat.imageSuffixes().size());
+    }
+
+    @Test
+    void deploysTheIntakeQueueAndItsEventSourceAsTheWiringSays() {
+        Map<String, Object> queue = template.ofType("AWS::SQS::Queue").values().stream()
+                .filter(q -> q.containsKey("RedrivePolicy")).findFirst().orElseThrow();
+        assertThat(queue.get("VisibilityTimeout")).isEqualTo(Intake.visibilityTimeoutSeconds());
+        assertThat(((Map<?, ?>) queue.get("RedrivePolicy")).get("maxReceiveCount")).isEqualTo(Intake.MAX_RECEIVE_COUNT);
+        assertThat(template.ofType("AWS::Lambda::EventSourceMapping").values()).singleElement()
+                .satisfies(m -> assertThat(m.get("BatchSize")).isEqualTo(Intake.BATCH_SIZE));
+    }
+
+    @Test
+    void namesTheStateMachineAndTheNotificationTopicAsTheWiringDoes() {
+        assertThat(stateMachine().get("StateMachineName")).isEqualTo(ResourceNames.stateMachine("vm2ami"));
+        assertThat(template.ofType("AWS::SNS::Topic").values()).extracting(t -> t.get("TopicName"))
+                .contains(ResourceNames.notificationTopic("vm2ami"));
     }
 
     @SuppressWarnings("unchecked")

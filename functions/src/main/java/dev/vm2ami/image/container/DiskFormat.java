@@ -1,21 +1,38 @@
 package dev.vm2ami.image.container;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Stream;
 
-/** The image formats EC2 VM import takes, and UNKNOWN for everything else. */
+/**
+ * The image formats EC2 VM import takes, with the file-name suffixes that name them, and UNKNOWN for
+ * everything else. The one home of the suffixes: the intake's S3 notification filters (CDK stack,
+ * local cloud) and the start function's key filter are derived from {@link #imageSuffixes()}.
+ */
 public enum DiskFormat {
-    OVA, VMDK, VHD, VHDX, RAW, UNKNOWN;
+    OVA(".ova"), VMDK(".vmdk"), VHD(".vhd"), VHDX(".vhdx"), RAW(".raw", ".img"), UNKNOWN;
 
-    /** The format the object's name suggests: .ova .vmdk .vhd .vhdx .raw .img (any case). */
+    private final List<String> suffixes;
+
+    DiskFormat(String... suffixes) {
+        this.suffixes = List.of(suffixes);
+    }
+
+    /** The lower-case suffixes of this format's file names (none for UNKNOWN). */
+    public List<String> suffixes() {
+        return suffixes;
+    }
+
+    /** Every suffix that names an image, lower case, in the order of the formats: .ova .vmdk .vhd .vhdx .raw .img. */
+    public static List<String> imageSuffixes() {
+        return Stream.of(values()).flatMap(f -> f.suffixes.stream()).toList();
+    }
+
+    /** The format the object's name suggests, by its suffix in any case. */
     public static Optional<DiskFormat> fromFileName(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
-        if (lower.endsWith(".ova")) return Optional.of(OVA);
-        if (lower.endsWith(".vmdk")) return Optional.of(VMDK);
-        if (lower.endsWith(".vhdx")) return Optional.of(VHDX);
-        if (lower.endsWith(".vhd")) return Optional.of(VHD);
-        if (lower.endsWith(".raw") || lower.endsWith(".img")) return Optional.of(RAW);
-        return Optional.empty();
+        return Stream.of(values()).filter(f -> f.suffixes.stream().anyMatch(lower::endsWith)).findFirst();
     }
 
     /** The value of ImportImage's DiskContainer Format. */

@@ -4,7 +4,9 @@ import dev.vm2ami.config.PipelineSettings;
 import dev.vm2ami.local.cloud.AwsClients;
 import dev.vm2ami.local.cloud.LocalCloud;
 import dev.vm2ami.wiring.FunctionEnvironment;
+import dev.vm2ami.wiring.Intake;
 import dev.vm2ami.wiring.PipelineFunction;
+import dev.vm2ami.wiring.ResourceNames;
 import dev.vm2ami.wiring.StateMachineDefinition;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.lambda.model.FunctionResponseType;
@@ -22,7 +24,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -38,11 +39,9 @@ import java.util.zip.ZipOutputStream;
 public final class LocalPipeline {
     public static final String PREFIX = "vm2ami";
     public static final String BUCKET = "vm2ami-images";
-    public static final List<String> IMAGE_SUFFIXES = List.of(".ova", ".vmdk", ".vhd", ".vhdx", ".raw", ".img");
     static final String TRUST_LAMBDA = trust("lambda.amazonaws.com");
     static final String TRUST_STATES = trust("states.amazonaws.com");
     static final String TRUST_VMIE = trust("vmie.amazonaws.com");
-    static final int MAX_RECEIVE_COUNT = 5;
 
     private LocalPipeline() {}
 
@@ -78,19 +77,18 @@ public final class LocalPipeline {
 
         String dlqUrl = aws.sqs().createQueue(q -> q.queueName(PREFIX + "-intake-dlq")).queueUrl();
         String dlqArn = queueArn(aws, dlqUrl);
-        int visibility = 6 * PipelineFunction.START.timeoutSeconds();
         String queueUrl = aws.sqs().createQueue(q -> q.queueName(PREFIX + "-intake").attributes(Map.of(
-                QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(visibility),
-                QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"" + MAX_RECEIVE_COUNT + "\"}")))
+                QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(Intake.visibilityTimeoutSeconds()),
+                QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"" + Intake.MAX_RECEIVE_COUNT + "\"}")))
                 .queueUrl();
         String queueArn = queueArn(aws, queueUrl);
 
-        String topicArn = aws.sns().createTopic(t -> t.name(PREFIX + "-notifications")).topicArn();
+        String topicArn = aws.sns().createTopic(t -> t.name(ResourceNames.notificationTopic(PREFIX))).topicArn();
         String inboxUrl = aws.sqs().createQueue(q -> q.queueName(PREFIX + "-notifications-inbox")).queueUrl();
         aws.sns().subscribe(s -> s.topicArn(topicArn).protocol("sqs").endpoint(queueArn(aws, inboxUrl))
                 .attributes(Map.of("RawMessageDelivery", "false")));
 
-        String stateMachineName = PREFIX + "-import-image";
+        String stateMachineName = ResourceNames.stateMachine(PREFIX);
         String stateMachineArn = "arn:aws:states:" + region + ":" + account + ":stateMachine:" + stateMachineName;
         Map<PipelineFunction, String> names = new EnumMap<>(PipelineFunction.class);
         Map<String, String> substitutions = new LinkedHashMap<>();
@@ -112,17 +110,15 @@ public final class LocalPipeline {
         }
 
         aws.lambda().createEventSourceMapping(m -> m.functionName(names.get(PipelineFunction.START)).eventSourceArn(queueArn)
-                .batchSize(10).functionResponseTypes(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES)
+                .batchSize(Intake.BATCH_SIZE).functionResponseTypes(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES)
                 .scalingConfig(s -> s.maximumConcurrency(2)));
 
         List<QueueConfiguration> notifications = new ArrayList<>();
-        for (String suffix : IMAGE_SUFFIXES) {
-            for (String variant : List.of(suffix, suffix.toUpperCase(Locale.ROOT))) {
-                notifications.add(QueueConfiguration.builder().id("images" + variant.replace('.', '-')).queueArn(queueArn)
-                        .events(Event.S3_OBJECT_CREATED)
-                        .filter(f -> f.key(k -> k.filterRules(filterRules(settings.imagePrefix(), variant))))
-                        .build());
-            }
+        for (String suffix : Intake.notificationSuffixes()) {
+            notifications.add(QueueConfiguration.builder().id("images" + suffix.replace('.', '-')).queueArn(queueArn)
+                    .events(Event.S3_OBJECT_CREATED)
+                    .filter(f -> f.key(k -> k.filterRules(filterRules(settings.imagePrefix(), suffix))))
+                    .build());
         }
         aws.s3().putBucketNotificationConfiguration(n -> n.bucket(BUCKET).notificationConfiguration(c -> c.queueConfigurations(notifications)));
 

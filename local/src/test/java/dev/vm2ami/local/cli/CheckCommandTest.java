@@ -2,6 +2,7 @@ package dev.vm2ami.local.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vm2ami.image.container.DiskFormat;
 import dev.vm2ami.sampleimages.SampleImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -135,5 +136,13 @@ class CheckCommandTest {
         run("check", "--help");
 
         assertThat(out.toString()).contains("--boot-mode").contains("--json").contains("Exit status").contains("1  at least one file is rejected");
+    }
+
+    @Test
+    void namesEveryImageSuffixInItsHelp() {
+        String files = String.join(" ", Vm2amiCli.commandLine().getSubcommands().get("check").getCommandSpec()
+                .positionalParameters().get(0).description());
+
+        for (String suffix : DiskFormat.imageSuffixes()) assertThat(files).contains(suffix + ",");
     }
 }

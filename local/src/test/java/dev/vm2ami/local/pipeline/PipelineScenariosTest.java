@@ -1,12 +1,15 @@
 package dev.vm2ami.local.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vm2ami.local.cloud.LocalCloud;
 import dev.vm2ami.local.testing.LocalCloudExtension;
 import dev.vm2ami.local.testing.PipelineHarness;
 import dev.vm2ami.sampleimages.SampleImages;
 import dev.vm2ami.wiring.FunctionEnvironment;
+import dev.vm2ami.wiring.Intake;
 import dev.vm2ami.wiring.PipelineFunction;
+import dev.vm2ami.wiring.ResourceNames;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,6 +20,7 @@ import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.time.Duration;
 import java.util.List;
@@ -47,6 +51,7 @@ class PipelineScenariosTest {
     static final String WITH_MANIFEST = "teams/payments/base.raw";
     static final String NOT_AN_IMAGE = "wave-1/readme.txt";
 
+    static final ObjectMapper JSON = new ObjectMapper();
     static PipelineHarness harness;
     static PutObjectResponse duplicated;
 
@@ -240,6 +245,24 @@ class PipelineScenariosTest {
             assertThat(definition).contains(":function:" + harness.pipeline().functionNames().get(f) + "\"");
         }
         assertThat(definition).contains(harness.pipeline().topicArn());
+    }
+
+    @Test
+    void theLocalCloudDeploysTheIntakeAndTheNamesTheStackDeploys() throws Exception {
+        var aws = harness.cloud().clients();
+        Map<QueueAttributeName, String> queue = aws.sqs().getQueueAttributes(r -> r.queueUrl(harness.pipeline().queueUrl())
+                .attributeNames(QueueAttributeName.VISIBILITY_TIMEOUT, QueueAttributeName.REDRIVE_POLICY)).attributes();
+        assertThat(queue.get(QueueAttributeName.VISIBILITY_TIMEOUT)).isEqualTo(Integer.toString(Intake.visibilityTimeoutSeconds()));
+        assertThat(JSON.readTree(queue.get(QueueAttributeName.REDRIVE_POLICY)).path("maxReceiveCount").asInt())
+                .isEqualTo(Intake.MAX_RECEIVE_COUNT);
+        assertThat(aws.s3().getBucketNotificationConfiguration(r -> r.bucket(harness.pipeline().bucket())).queueConfigurations())
+                .extracting(c -> c.filter().key().filterRules().stream().filter(f -> f.nameAsString().equalsIgnoreCase("suffix"))
+                        .findFirst().orElseThrow().value())
+                .containsExactlyElementsOf(Intake.notificationSuffixes());
+        assertThat(aws.lambda().listEventSourceMappings(r -> r.functionName(harness.pipeline().functionNames().get(PipelineFunction.START)))
+                .eventSourceMappings()).singleElement().satisfies(m -> assertThat(m.batchSize()).isEqualTo(Intake.BATCH_SIZE));
+        assertThat(harness.pipeline().stateMachineArn()).endsWith(":stateMachine:" + ResourceNames.stateMachine(LocalPipeline.PREFIX));
+        assertThat(harness.pipeline().topicArn()).endsWith(":" + ResourceNames.notificationTopic(LocalPipeline.PREFIX));
     }
 
     @Test
