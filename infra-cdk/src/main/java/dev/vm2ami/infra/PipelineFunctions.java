@@ -34,7 +34,7 @@ final class PipelineFunctions extends Construct {
         super(scope, id);
         if (!Files.isRegularFile(artifact)) {
             throw new IllegalStateException("The functions artifact " + artifact + " does not exist; build it first: "
-                    + "mvn -B -pl infra-cdk -am package -DskipTests");
+                    + "./mvnw -B -pl infra-cdk -am package -DskipTests");
         }
         Code code = Code.fromAsset(artifact.toString());
         for (PipelineFunction f : PipelineFunction.values()) {

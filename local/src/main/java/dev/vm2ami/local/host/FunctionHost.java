@@ -66,7 +66,7 @@ public final class FunctionHost implements AutoCloseable {
                                      int maxWorkersPerFunction) throws IOException {
         if (!Files.isRegularFile(artifactZip)) {
             throw new IOException("The functions' deployment artifact " + artifactZip + " does not exist. "
-                    + "Build it first: mvn -B -pl functions package -DskipTests (./vm2ami does this for you).");
+                    + "Build it first: ./mvnw -B -pl functions package -DskipTests (./vm2ami does this for you).");
         }
         Path taskRoot = workDirectory.resolve("task");
         unzip(artifactZip, taskRoot);
