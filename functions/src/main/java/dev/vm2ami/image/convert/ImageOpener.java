@@ -1,0 +1,209 @@
+package dev.vm2ami.image.convert;
+
+import dev.vm2ami.inspect.FindingCode;
+import dev.vm2ami.inspect.Sizes;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Says what a stored image is and opens its virtual disk for conversion, front to back.
+ *
+ * <p>qcow2, VDI and VMDK are read in place, by random access. A compressed image cannot be: a
+ * compressed raw disk is decompressed as a stream straight into the writer (no temporary space), a
+ * compressed qcow2, VDI or sparse VMDK is decompressed once into a sparse temporary file (bounded by
+ * {@link Options#maxTempBytes}) and read from there, since their clusters are in no particular order.
+ */
+public final class ImageOpener {
+    static final int HEAD = 4096;
+    /** Reads of a stream-compressed source: large, so an S3 source makes few requests. */
+    static final int STREAM_READ = 8 << 20;
+
+    /**
+     * @param tempDir      where a compressed container is decompressed to
+     * @param maxTempBytes the most temporary space a conversion may use (allocated bytes; zeros are holes)
+     */
+    public record Options(Path tempDir, long maxTempBytes) {
+        public static Options defaults() {
+            Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+            long usable;
+            try {
+                usable = Files.getFileStore(tmp).getUsableSpace();
+            } catch (IOException e) {
+                usable = 0;
+            }
+            return new Options(tmp, Math.max(0, usable - (64L << 20)));
+        }
+    }
+
+    /** What the image is, in a user's words ("qcow2 v3", "xz-compressed raw"), and its disk, ready to be read front to back. */
+    public record Opened(String from, DiskCursor cursor, List<AutoCloseable> resources) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            IOException failure = null;
+            try {
+                cursor.close();
+            } catch (IOException e) {
+                failure = e;
+            }
+            for (AutoCloseable r : resources) {
+                try {
+                    r.close();
+                } catch (Exception e) {
+                    if (failure == null) failure = e instanceof IOException io ? io : new IOException(e);
+                }
+            }
+            if (failure != null) throw failure;
+        }
+    }
+
+    private ImageOpener() {}
+
+    /** Opens {@code source} (its extents, for a split VMDK, through {@code extents}). */
+    public static Opened open(ByteSource source, ExtentFiles extents, Options options) throws IOException, ConversionException {
+        byte[] head = new byte[HEAD];
+        int n = source.read(0, head, 0, head.length);
+        if (n <= 0) throw new ConversionException(FindingCode.EMPTY_IMAGE);
+        Optional<Compression> compression = Compression.of(head, n);
+        if (compression.isPresent()) return decompressing(source, compression.get(), options);
+        refuseImportable(head, n, "");
+        if (isVhdFooter(source)) refuseImportable("conectix".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), 8, "");
+        Container c = container(head, n, source, extents);
+        return new Opened(c.from(), DiskCursor.over(c.disk()), List.of());
+    }
+
+    /** Formats EC2 imports as they are, which would otherwise pass for raw disks here. */
+    private static void refuseImportable(byte[] head, int n, String where) throws ConversionException {
+        String what = null;
+        if (n >= 8 && new String(head, 0, 8, java.nio.charset.StandardCharsets.ISO_8859_1).equals("vhdxfile")) what = "a VHDX image";
+        else if (n >= 8 && new String(head, 0, 8, java.nio.charset.StandardCharsets.ISO_8859_1).equals("conectix")) what = "a VHD image";
+        else if (n > 262 && new String(head, 257, 5, java.nio.charset.StandardCharsets.ISO_8859_1).equals("ustar")) what = "a tar archive (an OVA?)";
+        if (what != null) {
+            throw new ConversionException(FindingCode.NOT_CONVERTIBLE, what + where,
+                    "Upload the disk image itself, uncompressed: EC2 imports OVA, VHD and VHDX as they are; a tar archive of a disk image is extracted first.");
+        }
+    }
+
+    private static boolean isVhdFooter(ByteSource source) throws IOException {
+        if (source.size() < 1024) return false;
+        byte[] tail = new byte[8];
+        return source.read(source.size() - 512, tail, 0, 8) == 8
+                && new String(tail, java.nio.charset.StandardCharsets.ISO_8859_1).equals("conectix");
+    }
+
+    private record Container(String from, Disk disk) {}
+
+    private static Container container(byte[] head, int n, ByteSource source, ExtentFiles extents) throws IOException, ConversionException {
+        if (Qcow2.is(head)) {
+            Qcow2 q = Qcow2.open(source);
+            return new Container(q.header().describe(), q);
+        }
+        if (Vdi.is(head)) {
+            Vdi v = Vdi.open(source);
+            return new Container(v.header().describe(), v);
+        }
+        if (SparseExtent.is(head)) {
+            Vmdk.Opened v = Vmdk.openSparse(source);
+            return new Container(v.describe(), v.disk());
+        }
+        if (n >= 4 && head[0] == 'C' && head[1] == 'O' && head[2] == 'W' && head[3] == 'D') {
+            throw new ConversionException(FindingCode.VMDK_SNAPSHOT_DELTA, "an ESX vmfsSparse (COWD) snapshot extent");
+        }
+        if (Vmdk.isDescriptor(head, n)) {
+            Vmdk.Opened v = Vmdk.openDescriptor(source, extents);
+            return new Container(v.describe(), v.disk());
+        }
+        return new Container("raw", Disk.raw(source));
+    }
+
+    private static Opened decompressing(ByteSource source, Compression compression, Options options) throws IOException, ConversionException {
+        InputStream in = new BufferedInputStream(compression.decompress(new SourceStream(source, 0, STREAM_READ)), 64 * 1024);
+        boolean handedOver = false;
+        try {
+            in.mark(HEAD);
+            byte[] head = new byte[HEAD];
+            int n = DiskCursor.readFully(in, head, HEAD, compression);
+            in.reset();
+            if (n == 0) throw new ConversionException(FindingCode.COMPRESSED_STREAM_CORRUPT, compression.label(), "it holds no data");
+            String label = compression.label() + "-compressed ";
+            Optional<Compression> nested = Compression.of(head, n);
+            if (nested.isPresent()) {
+                throw new ConversionException(FindingCode.NOT_CONVERTIBLE, "a " + nested.get().label() + " archive inside a " + compression.label() + " archive",
+                        "Decompress it down to the disk image and upload that, or the disk image compressed once.");
+            }
+            refuseImportable(head, n, " inside a " + compression.label() + " archive");
+            if (Vmdk.isDescriptor(head, n) && !SparseExtent.is(head)) {
+                throw new ConversionException(FindingCode.VMDK_DESCRIPTOR_ONLY, "a descriptor inside a " + compression.label() + " archive",
+                        "its extent files");
+            }
+            if (!Qcow2.is(head) && !Vdi.is(head) && !SparseExtent.is(head)) {
+                handedOver = true;
+                return new Opened(label + "raw", DiskCursor.stream(in, compression), List.of());
+            }
+            Path temp = decompressToTemp(in, compression, options);
+            List<AutoCloseable> resources = new ArrayList<>();
+            resources.add(() -> Files.deleteIfExists(temp));
+            try {
+                ByteSource file = ByteSource.of(temp);
+                resources.add(0, file);
+                Container c = container(head, n, file, ExtentFiles.NONE);
+                return new Opened(label + c.from(), DiskCursor.over(c.disk()), resources);
+            } catch (IOException | ConversionException | RuntimeException e) {
+                for (AutoCloseable r : resources) {
+                    try {
+                        r.close();
+                    } catch (Exception suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                }
+                throw e;
+            }
+        } finally {
+            if (!handedOver) in.close();
+        }
+    }
+
+    /**
+     * Decompresses into a temporary file, leaving holes where the data is zeros (so the space used is
+     * what the image allocates), and stops with CONVERSION_TOO_LARGE past the limit.
+     */
+    static Path decompressToTemp(InputStream in, Compression compression, Options options) throws IOException, ConversionException {
+        Path temp = Files.createTempFile(options.tempDir(), "vm2ami-", ".decompressed");
+        boolean done = false;
+        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            byte[] block = new byte[1 << 20];
+            long pos = 0;
+            long allocated = 0;
+            while (true) {
+                int n = DiskCursor.readFully(in, block, block.length, compression);
+                if (n == 0) break;
+                if (!Reads.allZero(block, 0, n)) {
+                    allocated += n;
+                    if (allocated > options.maxTempBytes()) {
+                        throw new ConversionException(FindingCode.CONVERSION_TOO_LARGE, "the decompressed " + compression.label()
+                                + " image needs more than the " + Sizes.human(options.maxTempBytes(), "bytes") + " of temporary space the converter has");
+                    }
+                    ByteBuffer b = ByteBuffer.wrap(block, 0, n);
+                    long at = pos;
+                    while (b.hasRemaining()) at += out.write(b, at);
+                }
+                pos += n;
+                if (n < block.length) break;
+            }
+            if (out.size() < pos) out.write(ByteBuffer.wrap(new byte[1]), pos - 1); // a trailing hole still counts
+            done = true;
+            return temp;
+        } finally {
+            if (!done) Files.deleteIfExists(temp);
+        }
+    }
+}
