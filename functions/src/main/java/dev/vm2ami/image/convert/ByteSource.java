@@ -20,7 +20,7 @@ public interface ByteSource extends Closeable {
     /** Reads up to {@code len} bytes at {@code pos} into {@code b[off..]}; fewer only at the end, 0 at or past it. */
     int read(long pos, byte[] b, int off, int len) throws IOException;
 
-    /** Bytes fetched from storage so far. */
+    /** Bytes fetched from storage so far (sources are read from two threads by {@link ReadAhead}: count accordingly). */
     long bytesRead();
 
     @Override
@@ -31,7 +31,7 @@ public interface ByteSource extends Closeable {
         FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
         long size = channel.size();
         return new ByteSource() {
-            private long read;
+            private final java.util.concurrent.atomic.LongAdder read = new java.util.concurrent.atomic.LongAdder();
 
             @Override
             public long size() {
@@ -48,13 +48,13 @@ public interface ByteSource extends Closeable {
                     if (channel.read(buffer, pos + buffer.position() - start) < 0) break;
                 }
                 int n = buffer.position() - start;
-                read += n;
+                read.add(n);
                 return n;
             }
 
             @Override
             public long bytesRead() {
-                return read;
+                return read.sum();
             }
 
             @Override

@@ -4,8 +4,6 @@ import dev.vm2ami.inspect.FindingCode;
 import dev.vm2ami.inspect.Sizes;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Converts a stored image (qcow2, VDI, VMDK, raw; any of them gzip-, xz- or zstd-compressed) into a
@@ -56,25 +54,37 @@ public final class Converter {
     }
 
     /**
-     * Converts {@code source} into {@code sink}, named {@code outputName} inside a VMDK's descriptor.
-     * The sources in {@code extents} and {@code source} itself stay open: they are the caller's.
+     * Opens {@code source} and converts it into {@code sink}, named {@code outputName} inside a VMDK's
+     * descriptor. {@code source} and the files {@code extents} opens stay the caller's to close.
      */
     public Conversion convert(ByteSource source, ExtentFiles extents, ByteSink sink, String outputName, Options options)
             throws IOException, ConversionException {
+        ImageOpener.Opened image;
+        try {
+            image = ImageOpener.open(source, extents, options.open());
+        } catch (IOException | ConversionException | RuntimeException e) {
+            sink.abort();
+            throw e;
+        }
+        try (image) {
+            return convert(image, sink, outputName, options);
+        }
+    }
+
+    /**
+     * Converts an image already opened (so that the caller could name the output after what it is)
+     * into {@code sink}; the caller closes {@code image}.
+     */
+    public Conversion convert(ImageOpener.Opened image, ByteSink sink, String outputName, Options options)
+            throws IOException, ConversionException {
         long started = System.nanoTime();
-        List<ByteSource> opened = new ArrayList<>();
-        ExtentFiles counted = name -> {
-            var found = extents.open(name);
-            found.ifPresent(opened::add);
-            return found;
-        };
         DiskWriter writer = null;
-        try (ImageOpener.Opened image = ImageOpener.open(source, counted, options.open())) {
+        try {
+            DiskCursor cursor = image.cursor();
+            tooLarge(cursor.size(), options);
             writer = options.target() == Target.VMDK
                     ? new StreamOptimizedVmdkWriter(sink, outputName, options.threads(), options.deflateLevel())
                     : new RawWriter(sink);
-            DiskCursor cursor = image.cursor();
-            tooLarge(cursor.size(), options);
             long size = 0;
             long data = 0;
             int chunk = writer.chunkSize();
@@ -91,8 +101,7 @@ public final class Converter {
             }
             writer.finish(size);
             sink.finish();
-            long read = source.bytesRead() + opened.stream().mapToLong(ByteSource::bytesRead).sum();
-            return new Conversion(image.from(), options.target().label(), size, read, sink.position(), data,
+            return new Conversion(image.from(), options.target().label(), size, image.bytesRead(), sink.position(), data,
                     (System.nanoTime() - started) / 1e9);
         } catch (IOException e) {
             abort(writer, sink);

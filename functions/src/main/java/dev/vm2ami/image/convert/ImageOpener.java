@@ -25,8 +25,8 @@ import java.util.Optional;
  */
 public final class ImageOpener {
     static final int HEAD = 4096;
-    /** Reads of a stream-compressed source: large, so an S3 source makes few requests. */
-    static final int STREAM_READ = 8 << 20;
+    /** Reads of a stream-compressed source (an S3 source sits behind a {@link ReadAhead}, which makes them few large requests). */
+    static final int STREAM_READ = 1 << 20;
 
     /**
      * @param tempDir      where a compressed container is decompressed to
@@ -46,7 +46,18 @@ public final class ImageOpener {
     }
 
     /** What the image is, in a user's words ("qcow2 v3", "xz-compressed raw"), and its disk, ready to be read front to back. */
-    public record Opened(String from, DiskCursor cursor, List<AutoCloseable> resources) implements AutoCloseable {
+    public record Opened(String from, DiskCursor cursor, List<AutoCloseable> resources, java.util.function.LongSupplier read)
+            implements AutoCloseable {
+        /** The virtual disk's size, or -1 for a compressed raw image (known only at its end). */
+        public long virtualSize() {
+            return cursor.size();
+        }
+
+        /** Bytes read from storage so far: the image and its extent files. */
+        public long bytesRead() {
+            return read.getAsLong();
+        }
+
         @Override
         public void close() throws IOException {
             IOException failure = null;
@@ -70,6 +81,18 @@ public final class ImageOpener {
 
     /** Opens {@code source} (its extents, for a split VMDK, through {@code extents}). */
     public static Opened open(ByteSource source, ExtentFiles extents, Options options) throws IOException, ConversionException {
+        List<ByteSource> opened = new ArrayList<>();
+        ExtentFiles counted = name -> {
+            Optional<ByteSource> found = extents.open(name);
+            found.ifPresent(opened::add);
+            return found;
+        };
+        java.util.function.LongSupplier read = () -> source.bytesRead() + opened.stream().mapToLong(ByteSource::bytesRead).sum();
+        Opened o = openCounted(source, counted, options);
+        return new Opened(o.from(), o.cursor(), o.resources(), read);
+    }
+
+    private static Opened openCounted(ByteSource source, ExtentFiles extents, Options options) throws IOException, ConversionException {
         byte[] head = new byte[HEAD];
         int n = source.read(0, head, 0, head.length);
         if (n <= 0) throw new ConversionException(FindingCode.EMPTY_IMAGE);
@@ -78,7 +101,7 @@ public final class ImageOpener {
         refuseImportable(head, n, "");
         if (isVhdFooter(source)) refuseImportable("conectix".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), 8, "");
         Container c = container(head, n, source, extents);
-        return new Opened(c.from(), DiskCursor.over(c.disk()), List.of());
+        return new Opened(c.from(), DiskCursor.over(c.disk()), List.of(), () -> 0);
     }
 
     /** Formats EC2 imports as they are, which would otherwise pass for raw disks here. */
@@ -147,7 +170,7 @@ public final class ImageOpener {
             }
             if (!Qcow2.is(head) && !Vdi.is(head) && !SparseExtent.is(head)) {
                 handedOver = true;
-                return new Opened(label + "raw", DiskCursor.stream(in, compression), List.of());
+                return new Opened(label + "raw", DiskCursor.stream(in, compression), List.of(), () -> 0);
             }
             Path temp = decompressToTemp(in, compression, options);
             List<AutoCloseable> resources = new ArrayList<>();
@@ -156,7 +179,7 @@ public final class ImageOpener {
                 ByteSource file = ByteSource.of(temp);
                 resources.add(0, file);
                 Container c = container(head, n, file, ExtentFiles.NONE);
-                return new Opened(label + c.from(), DiskCursor.over(c.disk()), resources);
+                return new Opened(label + c.from(), DiskCursor.over(c.disk()), resources, () -> 0);
             } catch (IOException | ConversionException | RuntimeException e) {
                 for (AutoCloseable r : resources) {
                     try {
