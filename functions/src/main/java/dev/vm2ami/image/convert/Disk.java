@@ -19,6 +19,13 @@ public interface Disk extends Closeable {
      */
     boolean read(long offset, byte[] out, int at, int len) throws IOException, ConversionException;
 
+    /**
+     * Checks, without reading the data, that what the image's tables point at lies within its file,
+     * as a cut-off upload does not: a few tables at most ({@code maxTables}, those nearest the end of
+     * the file first, since a cut-off file loses its end). Throws the finding (IMAGE_TRUNCATED...).
+     */
+    default void checkWithinFile(int maxTables) throws IOException, ConversionException {}
+
     @Override
     default void close() throws IOException {}
 

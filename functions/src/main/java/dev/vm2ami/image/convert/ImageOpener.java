@@ -77,7 +77,114 @@ public final class ImageOpener {
         }
     }
 
+    /**
+     * What pre-flight inspection learns about a convertible image without converting it.
+     *
+     * @param from        what it is ("qcow2 v3", "xz-compressed VDI (dynamic)")
+     * @param virtualSize the disk's size, or -1 for a compressed raw image (known only at its end)
+     */
+    public record Recognition(String from, long virtualSize) {}
+
+    /** Peeked at the start of a compressed image, for its inner format's header. */
+    static final int PEEK = 64 * 1024;
+
     private ImageOpener() {}
+
+    /**
+     * Says what the image is and whether it can be converted, from its headers and tables, without
+     * reading its data: throws the finding when it cannot (a backing file, encryption, a cut-off
+     * file: the tables furthest into it are checked, at most {@code maxTables} of them; an extent
+     * missing; an xz stream without its end). A compressed image is read only at its start (and, for
+     * xz, its end): a gzip or zstd image cut short is found when it is converted.
+     */
+    public static Recognition recognize(ByteSource source, ExtentFiles extents, int maxTables) throws IOException, ConversionException {
+        byte[] head = new byte[HEAD];
+        int n = source.read(0, head, 0, head.length);
+        if (n <= 0) throw new ConversionException(FindingCode.EMPTY_IMAGE);
+        Optional<Compression> compression = Compression.of(head, n);
+        if (compression.isEmpty()) {
+            refuseImportable(head, n, "");
+            if (isVhdFooter(source)) refuseImportable("conectix".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), 8, "");
+            Container c = container(head, n, source, extents);
+            try (Disk disk = c.disk()) {
+                disk.checkWithinFile(maxTables);
+                return new Recognition(c.from(), disk.size());
+            }
+        }
+        Compression z = compression.get();
+        if (z == Compression.XZ) xzEnds(source);
+        byte[] inner = new byte[PEEK];
+        int k;
+        try (InputStream in = z.decompress(new SourceStream(source, 0, 64 * 1024))) {
+            k = DiskCursor.readFully(in, inner, inner.length, z);
+        } catch (IOException e) {
+            if (e instanceof SourceStream.SourceFailure) throw e;
+            throw new ConversionException(FindingCode.COMPRESSED_STREAM_CORRUPT, z.label(), String.valueOf(e.getMessage()));
+        }
+        String where = " inside a " + z.label() + " archive";
+        if (k == 0) throw new ConversionException(FindingCode.COMPRESSED_STREAM_CORRUPT, z.label(), "it holds no data");
+        Optional<Compression> nested = Compression.of(inner, k);
+        if (nested.isPresent()) {
+            throw new ConversionException(FindingCode.NOT_CONVERTIBLE, "a " + nested.get().label() + " archive" + where,
+                    "Decompress it down to the disk image and upload that, or the disk image compressed once.");
+        }
+        refuseImportable(inner, k, where);
+        String label = z.label() + "-compressed ";
+        if (!Qcow2.is(inner) && !Vdi.is(inner) && !SparseExtent.is(inner)) {
+            if (Vmdk.isDescriptor(inner, k)) {
+                throw new ConversionException(FindingCode.VMDK_DESCRIPTOR_ONLY, "a descriptor" + where, "its extent files");
+            }
+            return new Recognition(label + "raw", -1);
+        }
+        // Only the start is at hand: the header says what the image is and what it depends on.
+        ByteSource peek = new Peek(inner, k);
+        if (Qcow2.is(inner)) {
+            Qcow2.Header h = Qcow2.header(peek);
+            return new Recognition(label + h.describe(), h.size());
+        }
+        if (Vdi.is(inner)) {
+            Vdi.Header h = Vdi.header(peek);
+            return new Recognition(label + h.describe(), h.size());
+        }
+        SparseExtent.Header h = SparseExtent.header(peek);
+        if (h.descriptor().isBlank()) throw new ConversionException(FindingCode.VMDK_EXTENT_ALONE, "a sparse extent without a descriptor" + where);
+        return new Recognition(label + "VMDK (" + Vmdk.keys(h.descriptor()).getOrDefault("createType", "monolithicSparse") + ")",
+                h.capacitySectors() * 512);
+    }
+
+    /** An xz file ends with its stream footer's magic ("YZ"), then at most some zero padding. */
+    private static void xzEnds(ByteSource source) throws IOException, ConversionException {
+        int n = (int) Math.min(source.size(), 1024);
+        byte[] tail = new byte[n];
+        int got = source.read(source.size() - n, tail, 0, n);
+        int end = got;
+        while (end >= 4 && tail[end - 1] == 0 && tail[end - 2] == 0 && tail[end - 3] == 0 && tail[end - 4] == 0) end -= 4;
+        if (end < 12 || tail[end - 2] != 'Y' || tail[end - 1] != 'Z') {
+            throw new ConversionException(FindingCode.COMPRESSED_STREAM_CORRUPT, "xz",
+                    "the file ends before its xz stream does (no stream footer): it is truncated");
+        }
+    }
+
+    /** The decompressed start of an image, as a source whose end is not known: reads past what is here find nothing. */
+    private record Peek(byte[] data, int length) implements ByteSource {
+        @Override
+        public long size() {
+            return Long.MAX_VALUE / 4;
+        }
+
+        @Override
+        public int read(long pos, byte[] b, int off, int len) {
+            if (pos >= length) return 0;
+            int n = (int) Math.min(len, length - pos);
+            System.arraycopy(data, (int) pos, b, off, n);
+            return n;
+        }
+
+        @Override
+        public long bytesRead() {
+            return 0;
+        }
+    }
 
     /** Opens {@code source} (its extents, for a split VMDK, through {@code extents}). */
     public static Opened open(ByteSource source, ExtentFiles extents, Options options) throws IOException, ConversionException {

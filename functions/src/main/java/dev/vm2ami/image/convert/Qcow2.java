@@ -139,6 +139,32 @@ public final class Qcow2 implements Disk {
         return header;
     }
 
+    /** Every L1 entry (up to a million), then the L2 tables furthest into the file and the clusters they map. */
+    @Override
+    public void checkWithinFile(int maxTables) throws IOException, ConversionException {
+        long[] furthest = Tables.furthest(header.l1Entries(), 1 << 20, maxTables, i -> {
+            long l2 = l1.u64be(header.l1Offset() + i * 8) & OFFSET_MASK;
+            if (l2 == 0) return 0;
+            if (l2 % clusterSize != 0) throw corrupt("L1 entry " + i + " points at unaligned offset " + l2);
+            if (l2 > source.size() - clusterSize) throw Reads.truncated("L2 table " + i, l2, clusterSize, source.size());
+            return l2;
+        });
+        int shift = 62 - (header.clusterBits() - 8);
+        for (long l2Offset : furthest) {
+            for (long e = 0; e < l2Entries; e++) {
+                long entry = l2.u64be(l2Offset + e * entryBytes);
+                if ((entry & COMPRESSED) != 0) {
+                    long at = entry & ((1L << shift) - 1);
+                    if (at >= source.size()) throw Reads.truncated("a compressed cluster", at, 1, source.size());
+                    continue;
+                }
+                long host = entry & OFFSET_MASK;
+                boolean mapped = header.extendedL2() ? (l2.u64be(l2Offset + e * entryBytes + 8) & 0xFFFFFFFFL) != 0 : host != 0;
+                if (mapped && host > source.size() - clusterSize) throw Reads.truncated("a data cluster", host, clusterSize, source.size());
+            }
+        }
+    }
+
     @Override
     public long size() {
         return header.size();

@@ -116,6 +116,27 @@ public final class SparseExtent implements Disk {
         return header;
     }
 
+    /** Every grain directory entry (up to a million), then the grain tables furthest into the file and their grains. */
+    @Override
+    public void checkWithinFile(int maxTables) throws IOException, ConversionException {
+        long tables = (header.capacitySectors() + (long) header.grainSectors() * header.gtes() - 1)
+                / ((long) header.grainSectors() * header.gtes());
+        long tableBytes = header.gtes() * 4L;
+        long[] furthest = Tables.furthest(tables, 1 << 20, maxTables, i -> {
+            long sector = gd.u32le(gdSector * 512 + i * 4);
+            if (sector <= 1) return 0;
+            if (sector * 512 > source.size() - tableBytes) throw Reads.truncated("grain table " + i, sector * 512, tableBytes, source.size());
+            return sector * 512;
+        });
+        long grainEnd = header.compressed() ? 12 : grainBytes;
+        for (long table : furthest) {
+            for (int e = 0; e < header.gtes(); e++) {
+                long sector = gt.u32le(table + e * 4L);
+                if (sector > 1 && sector * 512 > source.size() - grainEnd) throw Reads.truncated("a grain", sector * 512, grainEnd, source.size());
+            }
+        }
+    }
+
     @Override
     public long size() {
         return header.capacitySectors() * 512;

@@ -95,6 +95,25 @@ public final class Vdi implements Disk {
         return header.size();
     }
 
+    /** The whole block map (up to 16 MiB of it: a 4 TiB disk): the furthest block lies within the file. */
+    @Override
+    public void checkWithinFile(int maxTables) throws IOException, ConversionException {
+        long furthest = -1;
+        for (long b = 0; b < Math.min(header.blocks(), 4L << 20); b++) {
+            long entry = map.u32le(header.mapOffset() + b * 4);
+            if (entry == FREE || entry == DISCARDED) continue;
+            if (entry >= header.allocated()) {
+                throw new ConversionException(FindingCode.VDI_CORRUPT, "block " + b + " points at data block " + entry + " of "
+                        + header.allocated() + " allocated");
+            }
+            furthest = Math.max(furthest, entry);
+        }
+        if (furthest < 0) return;
+        long stride = (long) header.blockSize() + header.blockExtra();
+        long end = header.dataOffset() + (furthest + 1) * stride;
+        if (end > source.size()) throw Reads.truncated("data block " + furthest, end - stride, stride, source.size());
+    }
+
     @Override
     public boolean read(long offset, byte[] out, int at, int len) throws IOException, ConversionException {
         boolean data = false;

@@ -156,6 +156,11 @@ public final class Vmdk {
             }
 
             @Override
+            public void checkWithinFile(int maxTables) throws IOException, ConversionException {
+                disk.checkWithinFile(maxTables);
+            }
+
+            @Override
             public void close() throws IOException {
                 disk.close();
                 source.close();
@@ -245,6 +250,11 @@ public final class Vmdk {
                 i++;
             }
             return data;
+        }
+
+        @Override
+        public void checkWithinFile(int maxTables) throws IOException, ConversionException {
+            for (Disk e : extents) e.checkWithinFile(maxTables);
         }
 
         @Override
