@@ -14,8 +14,7 @@ public interface ByteSink {
 
     /** Writes {@code n} zero bytes (a file leaves a hole). */
     default void writeZeros(long n) throws IOException {
-        byte[] zeros = new byte[(int) Math.min(n, 1 << 20)];
-        for (long left = n; left > 0; left -= zeros.length) write(zeros, 0, (int) Math.min(left, zeros.length));
+        for (long left = n; left > 0; left -= Reads.ZEROS.length) write(Reads.ZEROS, 0, (int) Math.min(left, Reads.ZEROS.length));
     }
 
     /** Bytes written so far. */

@@ -8,7 +8,8 @@ import java.util.Arrays;
 
 /** Bounds-checked reads and integers for the readers: anything a header points past the end is a truncated image. */
 final class Reads {
-    private static final byte[] ZEROS = new byte[64 * 1024];
+    /** Never written to: a source of zeros. */
+    static final byte[] ZEROS = new byte[64 * 1024];
 
     private Reads() {}
 
