@@ -34,6 +34,21 @@ public enum Compression {
         return Optional.empty();
     }
 
+    /**
+     * The decompressed stream; a header the decompressor cannot read is COMPRESSED_STREAM_CORRUPT,
+     * while the storage's own failures ({@link SourceStream.SourceFailure}) stay IOExceptions.
+     */
+    InputStream open(InputStream in) throws IOException, ConversionException {
+        try {
+            return decompress(in);
+        } catch (SourceStream.SourceFailure e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new ConversionException(dev.vm2ami.inspect.FindingCode.COMPRESSED_STREAM_CORRUPT, label,
+                    "its header cannot be read (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
+        }
+    }
+
     /** The decompressed stream; concatenated members (pigz, bgzip, pixz, zstd -T) read as one. */
     public InputStream decompress(InputStream in) throws IOException {
         return switch (this) {

@@ -100,6 +100,9 @@ public interface DiskCursor extends Closeable {
             return done;
         } catch (SourceStream.SourceFailure e) {
             throw e;
+        } catch (org.tukaani.xz.MemoryLimitException e) {
+            throw new ConversionException(FindingCode.CONVERSION_TOO_LARGE, "its xz dictionary needs " + e.getMemoryNeeded() / 1024
+                    + " MiB to decompress; the converter allows " + Compression.XZ_MEMORY_LIMIT_KIB / 1024 + " MiB (xz -9 needs 65 MiB)");
         } catch (IOException | RuntimeException e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             if (e instanceof java.io.EOFException || why.toLowerCase(java.util.Locale.ROOT).contains("end of")) {

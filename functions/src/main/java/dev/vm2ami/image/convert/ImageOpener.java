@@ -115,11 +115,8 @@ public final class ImageOpener {
         if (z == Compression.XZ) xzEnds(source);
         byte[] inner = new byte[PEEK];
         int k;
-        try (InputStream in = z.decompress(new SourceStream(source, 0, 64 * 1024))) {
+        try (InputStream in = z.open(new SourceStream(source, 0, 64 * 1024))) {
             k = DiskCursor.readFully(in, inner, inner.length, z);
-        } catch (IOException e) {
-            if (e instanceof SourceStream.SourceFailure) throw e;
-            throw new ConversionException(FindingCode.COMPRESSED_STREAM_CORRUPT, z.label(), String.valueOf(e.getMessage()));
         }
         String where = " inside a " + z.label() + " archive";
         if (k == 0) throw new ConversionException(FindingCode.COMPRESSED_STREAM_CORRUPT, z.label(), "it holds no data");
@@ -256,7 +253,7 @@ public final class ImageOpener {
     }
 
     private static Opened decompressing(ByteSource source, Compression compression, Options options) throws IOException, ConversionException {
-        InputStream in = new BufferedInputStream(compression.decompress(new SourceStream(source, 0, STREAM_READ)), 64 * 1024);
+        InputStream in = new BufferedInputStream(compression.open(new SourceStream(source, 0, STREAM_READ)), 64 * 1024);
         boolean handedOver = false;
         try {
             in.mark(HEAD);

@@ -48,7 +48,7 @@ class RefusedImagesTest {
     @Test
     void refusesAnEncryptedQcow2() throws Exception {
         require("qemu-img");
-        sh(dir, "qemu-img create -q --object secret,id=sec0,data=abc -f qcow2 -o encrypt.format=luks,encrypt.key-secret=sec0,encrypt.iter-time=10 enc.qcow2 8M");
+        sh(dir, "qemu-img create -q --object secret,id=sec0,data=abc -f qcow2 -o encrypt.format=luks,encrypt.key-secret=sec0,encrypt.iter-time=300 enc.qcow2 8M");
 
         Finding f = refusal("enc.qcow2");
 
@@ -99,6 +99,34 @@ class RefusedImagesTest {
         assertThat(f.code()).isEqualTo(code);
         assertThat(f.message()).isNotBlank();
         assertThat(dir.resolve(file + ".vmdk")).doesNotExist();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            gzip, compression method 7  | gzip -c src.raw > h.raw.gz    | h.raw.gz  | 2
+            xz, stream flags damaged    | xz -1 -c src.raw > h.raw.xz   | h.raw.xz  | 7
+            zstd, frame header damaged  | zstd -q -c src.raw > h.raw.zst | h.raw.zst | 4
+            """)
+    void aDamagedCompressionHeaderIsAFinding(String what, String make, String file, int at) throws Exception {
+        require("gzip", "xz", "zstd");
+        sh(dir, make);
+        try (RandomAccessFile f = new RandomAccessFile(dir.resolve(file).toFile(), "rw")) {
+            f.seek(at);
+            f.write(at == 2 ? 7 : 0xFF);
+        }
+
+        assertThat(refusal(file).code()).isEqualTo("COMPRESSED_STREAM_CORRUPT");
+    }
+
+    @Test
+    void refusesAnXzDictionaryLargerThanTheConverterAllows() throws Exception {
+        require("xz");
+        sh(dir, "xz -c --lzma2=preset=1,dict=256MiB src.raw > bigdict.raw.xz");
+
+        Finding f = refusal("bigdict.raw.xz");
+
+        assertThat(f.code()).isEqualTo("CONVERSION_TOO_LARGE");
+        assertThat(f.message()).contains("xz dictionary");
     }
 
     @Test
