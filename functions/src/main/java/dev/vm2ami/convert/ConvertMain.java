@@ -1,10 +1,11 @@
 package dev.vm2ami.convert;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.vm2ami.image.convert.ConversionException;
 import dev.vm2ami.image.convert.Converter;
 import dev.vm2ami.image.convert.ImageOpener;
 import dev.vm2ami.image.convert.Target;
+import dev.vm2ami.image.finding.ConversionException;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.vm2ami.job.Json;
 
 import java.io.PrintStream;

@@ -1,16 +1,17 @@
 package dev.vm2ami.convert;
 
-import dev.vm2ami.config.Clients;
+import dev.vm2ami.image.container.ExtentFiles;
 import dev.vm2ami.image.convert.ByteSink;
-import dev.vm2ami.image.convert.ByteSource;
 import dev.vm2ami.image.convert.Conversion;
-import dev.vm2ami.image.convert.ConversionException;
 import dev.vm2ami.image.convert.Converter;
-import dev.vm2ami.image.convert.ExtentFiles;
 import dev.vm2ami.image.convert.FileSink;
 import dev.vm2ami.image.convert.ImageOpener;
-import dev.vm2ami.image.convert.ReadAhead;
+import dev.vm2ami.image.finding.ConversionException;
+import dev.vm2ami.image.read.ByteSource;
+import dev.vm2ami.image.read.ReadAhead;
+import dev.vm2ami.config.Clients;
 import dev.vm2ami.importtask.ImportSubmitter;
+
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;

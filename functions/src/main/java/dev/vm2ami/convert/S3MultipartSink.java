@@ -1,6 +1,7 @@
 package dev.vm2ami.convert;
 
 import dev.vm2ami.image.convert.ByteSink;
+
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;

@@ -1,5 +1,6 @@
 package dev.vm2ami.inspect;
 
+import dev.vm2ami.image.container.ExtentFiles;
 import dev.vm2ami.image.read.ByteRangeReader;
 import dev.vm2ami.job.ImportJob;
 
@@ -17,6 +18,11 @@ public interface ImageObjects {
 
     /** The text of the image's sidecar manifest, the object {@code key} of {@code bucket}; empty when there is none. */
     Optional<String> manifest(String bucket, String key);
+
+    /** The objects beside the image (under its prefix), by name: the extent files a VMDK descriptor names. */
+    default ExtentFiles extents(ImportJob.SourceObject source) {
+        return ExtentFiles.NONE;
+    }
 
     /** Ranged reads of the object version, {@code size} bytes long. */
     ByteRangeReader reader(ImportJob.SourceObject source, long size);

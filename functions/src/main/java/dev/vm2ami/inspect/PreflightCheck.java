@@ -2,6 +2,7 @@ package dev.vm2ami.inspect;
 
 import dev.vm2ami.config.PipelineSettings;
 import dev.vm2ami.image.finding.Finding;
+import dev.vm2ami.image.finding.FindingCode;
 import dev.vm2ami.image.finding.Severity;
 import dev.vm2ami.image.read.ByteRangeReader;
 import dev.vm2ami.image.verdict.BootMode;
@@ -51,9 +52,14 @@ public final class PreflightCheck {
                 objects.manifest(source.bucket(), manifestKey));
         // The resolver has validated the boot mode; invalid options leave it unset and reject the image below.
         BootMode bootMode = BootMode.parse(resolved.options().bootMode()).orElse(null);
-        InspectionReport report = inspector.inspect(reader, new InspectionRequest(source.key(), bootMode));
+        InspectionReport report = inspector.inspect(reader, new InspectionRequest(source.key(), bootMode, objects.extents(source)));
         List<Finding> findings = new ArrayList<>(report.findings());
         Verdict verdict = report.verdict();
+        if (verdict == Verdict.CONVERT) {
+            // The state machine has no Convert step yet (issue 13): say what would be converted and how to convert it by hand.
+            findings.add(FindingCode.CONVERSION_NOT_DEPLOYED.finding(report.conversion().map(c -> c.from()).orElse(report.format().name())));
+            verdict = Verdict.REJECT;
+        }
         if (resolved.problem().isPresent()) {
             findings.add(new Finding(Severity.ERROR, "INVALID_OPTIONS", "The image's options are invalid: " + resolved.problem().get(),
                     "Fix the sidecar manifest (" + manifestKey + ") or the x-amz-meta-vm2ami-* metadata, then upload the image again."));

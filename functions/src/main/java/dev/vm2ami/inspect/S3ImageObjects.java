@@ -1,6 +1,9 @@
 package dev.vm2ami.inspect;
 
+import dev.vm2ami.image.container.ExtentFiles;
 import dev.vm2ami.image.read.ByteRangeReader;
+import dev.vm2ami.image.read.ByteSource;
+import dev.vm2ami.image.read.CachingRangeReader;
 import dev.vm2ami.job.ImportJob;
 import dev.vm2ami.job.TransientFailure;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -21,16 +24,20 @@ public final class S3ImageObjects implements ImageObjects {
 
     @Override
     public Optional<Head> head(ImportJob.SourceObject source) {
+        return head(source.bucket(), source.key(), source.versionId());
+    }
+
+    private Optional<Head> head(String bucket, String key, String versionId) {
         try {
-            HeadObjectResponse head = s3.headObject(r -> r.bucket(source.bucket()).key(source.key()).versionId(source.versionId()));
+            HeadObjectResponse head = s3.headObject(r -> r.bucket(bucket).key(key).versionId(versionId));
             return Optional.of(new Head(head.contentLength(), head.metadata()));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
             if (e.statusCode() == 404) return Optional.empty();
-            throw new TransientFailure("HeadObject of s3://" + source.bucket() + "/" + source.key() + " failed: " + e.getMessage(), e);
+            throw new TransientFailure("HeadObject of s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
         } catch (SdkException e) {
-            throw new TransientFailure("HeadObject of s3://" + source.bucket() + "/" + source.key() + " failed: " + e.getMessage(), e);
+            throw new TransientFailure("HeadObject of s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -44,6 +51,16 @@ public final class S3ImageObjects implements ImageObjects {
             if (e.statusCode() == 404) return Optional.empty();
             throw new TransientFailure("reading the sidecar manifest s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public ExtentFiles extents(ImportJob.SourceObject source) {
+        String prefix = source.key().substring(0, source.key().lastIndexOf('/') + 1);
+        return name -> {
+            String key = prefix + name;
+            Optional<Head> head = head(source.bucket(), key, null);
+            return head.map(h -> ByteSource.of(CachingRangeReader.wrap(new S3RangeReader(s3, source.bucket(), key, null, h.size()))));
+        };
     }
 
     @Override

@@ -112,13 +112,25 @@ class PreflightCheckTest {
 
     @Test
     void carriesARejectingVerdictAndItsFindingsToTheJob() {
+        images.put("disks/snapshot.vmdk", Containers.vmdk(biosLinux(), Containers.VmdkOptions.STREAM_OPTIMIZED.withParent("5a1b2c3d")));
+
+        ImportJob job = check.run(jobFor("disks/snapshot.vmdk"));
+
+        assertThat(job.inspection().verdict()).isEqualTo(Verdict.REJECT);
+        assertThat(codes(job)).contains("VMDK_SNAPSHOT_DELTA");
+        assertThat(job.image().format()).isEqualTo("VMDK");
+    }
+
+    @Test
+    void rejectsAConvertibleImageUntilThePipelineConvertsSayingHowToConvertItByHand() {
         images.put("disks/workstation.vmdk", Containers.vmdk(biosLinux(), Containers.VmdkOptions.MONOLITHIC_SPARSE));
 
         ImportJob job = check.run(jobFor("disks/workstation.vmdk"));
 
         assertThat(job.inspection().verdict()).isEqualTo(Verdict.REJECT);
-        assertThat(codes(job)).contains("VMDK_NOT_STREAM_OPTIMIZED");
-        assertThat(job.image().format()).isEqualTo("VMDK");
+        assertThat(codes(job)).containsExactly("CONVERSION_NOT_DEPLOYED");
+        assertThat(job.inspection().findings().get(0).message()).contains("VMDK (monolithicSparse)");
+        assertThat(job.inspection().findings().get(0).fix()).contains("./vm2ami convert");
     }
 
     @Test

@@ -11,7 +11,10 @@ import java.util.stream.Stream;
  * local cloud) and the start function's key filter are derived from {@link #imageSuffixes()}.
  */
 public enum DiskFormat {
-    OVA(".ova"), VMDK(".vmdk"), VHD(".vhd"), VHDX(".vhdx"), RAW(".raw", ".img"), UNKNOWN;
+    OVA(".ova"), VMDK(".vmdk"), VHD(".vhd"), VHDX(".vhdx"), RAW(".raw", ".img"),
+    /** QEMU's and VirtualBox's formats: vm2ami converts them (their suffixes start the pipeline once it runs the converter). */
+    QCOW2, VDI,
+    UNKNOWN;
 
     private final List<String> suffixes;
 
@@ -37,7 +40,7 @@ public enum DiskFormat {
 
     /** The value of ImportImage's DiskContainer Format. */
     public String importFormat() {
-        if (this == UNKNOWN) throw new IllegalStateException("UNKNOWN is not an import format");
+        if (this == UNKNOWN || this == QCOW2 || this == VDI) throw new IllegalStateException(this + " is not an import format");
         return name().toLowerCase(Locale.ROOT);
     }
 }

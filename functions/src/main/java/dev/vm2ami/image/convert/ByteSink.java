@@ -14,7 +14,7 @@ public interface ByteSink {
 
     /** Writes {@code n} zero bytes (a file leaves a hole). */
     default void writeZeros(long n) throws IOException {
-        for (long left = n; left > 0; left -= Reads.ZEROS.length) write(Reads.ZEROS, 0, (int) Math.min(left, Reads.ZEROS.length));
+        for (long left = n; left > 0; left -= Zeros.BLOCK.length) write(Zeros.BLOCK, 0, (int) Math.min(left, Zeros.BLOCK.length));
     }
 
     /** Bytes written so far. */

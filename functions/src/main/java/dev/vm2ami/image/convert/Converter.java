@@ -1,7 +1,10 @@
 package dev.vm2ami.image.convert;
 
-import dev.vm2ami.inspect.FindingCode;
-import dev.vm2ami.inspect.Sizes;
+import dev.vm2ami.image.container.ExtentFiles;
+import dev.vm2ami.image.finding.ConversionException;
+import dev.vm2ami.image.finding.FindingCode;
+import dev.vm2ami.image.finding.Sizes;
+import dev.vm2ami.image.read.ByteSource;
 
 import java.io.IOException;
 

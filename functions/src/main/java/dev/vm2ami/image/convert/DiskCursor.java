@@ -1,6 +1,10 @@
 package dev.vm2ami.image.convert;
 
-import dev.vm2ami.inspect.FindingCode;
+import dev.vm2ami.image.container.BlockDisk;
+import dev.vm2ami.image.container.Compression;
+import dev.vm2ami.image.finding.ConversionException;
+import dev.vm2ami.image.finding.FindingCode;
+import dev.vm2ami.image.read.SourceStream;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -8,7 +12,7 @@ import java.io.InputStream;
 
 /**
  * A virtual disk read front to back, a chunk at a time, which is how the writers consume it: over
- * a {@link Disk} (random access, unallocated chunks known without reading), or over a decompressed
+ * a {@link BlockDisk} (random access, unallocated chunks known without reading), or over a decompressed
  * stream (a compressed raw image, whose size is only known at its end).
  */
 public interface DiskCursor extends Closeable {
@@ -21,7 +25,7 @@ public interface DiskCursor extends Closeable {
     /** Whether the chunk {@link #next} returned last is known to be zeros without having been read. */
     boolean hole();
 
-    static DiskCursor over(Disk disk) {
+    static DiskCursor over(BlockDisk disk) {
         return new DiskCursor() {
             private long pos;
             private boolean hole;
@@ -70,7 +74,7 @@ public interface DiskCursor extends Closeable {
             @Override
             public int next(byte[] buf, int len) throws IOException, ConversionException {
                 if (end) return 0;
-                int n = readFully(decompressed, buf, len, compression);
+                int n = compression.readFully(decompressed, buf, len);
                 pos += n;
                 if (n < len) end = true;
                 return n;
@@ -86,29 +90,5 @@ public interface DiskCursor extends Closeable {
                 decompressed.close();
             }
         };
-    }
-
-    /** Reads up to {@code len} bytes, fewer only at the end; decompression errors become COMPRESSED_STREAM_CORRUPT. */
-    static int readFully(InputStream in, byte[] buf, int len, Compression compression) throws IOException, ConversionException {
-        try {
-            int done = 0;
-            while (done < len) {
-                int n = in.read(buf, done, len - done);
-                if (n < 0) break;
-                done += n;
-            }
-            return done;
-        } catch (SourceStream.SourceFailure e) {
-            throw e;
-        } catch (org.tukaani.xz.MemoryLimitException e) {
-            throw new ConversionException(FindingCode.CONVERSION_TOO_LARGE, "its xz dictionary needs " + e.getMemoryNeeded() / 1024
-                    + " MiB to decompress; the converter allows " + Compression.XZ_MEMORY_LIMIT_KIB / 1024 + " MiB (xz -9 needs 65 MiB)");
-        } catch (IOException | RuntimeException e) {
-            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            if (e instanceof java.io.EOFException || why.toLowerCase(java.util.Locale.ROOT).contains("end of")) {
-                why = "the compressed data ends before its end marker (" + why + "): the file is truncated";
-            }
-            throw new ConversionException(FindingCode.COMPRESSED_STREAM_CORRUPT, compression.label(), why);
-        }
     }
 }

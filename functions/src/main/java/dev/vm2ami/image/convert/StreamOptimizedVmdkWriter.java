@@ -1,6 +1,9 @@
 package dev.vm2ami.image.convert;
 
-import dev.vm2ami.inspect.FindingCode;
+import dev.vm2ami.image.read.Bytes;
+import dev.vm2ami.image.container.SparseExtent;
+import dev.vm2ami.image.finding.ConversionException;
+import dev.vm2ami.image.finding.FindingCode;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -107,7 +110,7 @@ final class StreamOptimizedVmdkWriter implements DiskWriter {
     }
 
     private static void deflate(Slot slot, long lba) {
-        if (Reads.allZero(slot.in, 0, GRAIN)) {
+        if (Bytes.allZero(slot.in, 0, GRAIN)) {
             slot.hole = true;
             return;
         }
@@ -121,8 +124,8 @@ final class StreamOptimizedVmdkWriter implements DiskWriter {
             length += d.deflate(slot.out, 12 + length, slot.out.length - 12 - length);
             if (12 + length == slot.out.length && !d.finished()) throw new IllegalStateException("a grain deflated past its buffer");
         }
-        Reads.put64le(slot.out, 0, lba);
-        Reads.put32le(slot.out, 8, length);
+        put64le(slot.out, 0, lba);
+        put32le(slot.out, 8, length);
         int total = roundUp(12 + length);
         Arrays.fill(slot.out, 12 + length, total, (byte) 0);
         slot.outLength = total;
@@ -168,7 +171,7 @@ final class StreamOptimizedVmdkWriter implements DiskWriter {
             marker(GTES * 4 / 512, MARKER_GT);
             long at = sector();
             byte[] gt = new byte[GTES * 4];
-            for (int i = 0; i < GTES; i++) Reads.put32le(gt, i * 4, table[i] & 0xFFFFFFFFL);
+            for (int i = 0; i < GTES; i++) put32le(gt, i * 4, table[i] & 0xFFFFFFFFL);
             sink.write(gt, 0, gt.length);
             if (tableIndex >= directory.length) directory = Arrays.copyOf(directory, (int) Math.max(tableIndex + 1, directory.length * 2L));
             directory[(int) tableIndex] = (int) at;
@@ -180,8 +183,8 @@ final class StreamOptimizedVmdkWriter implements DiskWriter {
 
     private void marker(long value, int type) throws IOException {
         byte[] m = new byte[512];
-        Reads.put64le(m, 0, value);
-        Reads.put32le(m, 12, type);
+        put64le(m, 0, value);
+        put32le(m, 12, type);
         sink.write(m, 0, m.length);
     }
 
@@ -193,7 +196,7 @@ final class StreamOptimizedVmdkWriter implements DiskWriter {
         long tables = (capacity + (long) GTES * GRAIN_SECTORS - 1) / ((long) GTES * GRAIN_SECTORS);
         flushTable(tableIndex + 1);
         byte[] gd = new byte[roundUp((int) (tables * 4))];
-        for (int i = 0; i < Math.min(tables, directory.length); i++) Reads.put32le(gd, i * 4, directory[i] & 0xFFFFFFFFL);
+        for (int i = 0; i < Math.min(tables, directory.length); i++) put32le(gd, i * 4, directory[i] & 0xFFFFFFFFL);
         marker(gd.length / 512, MARKER_GD);
         long gdSector = sector();
         sink.write(gd, 0, gd.length);
@@ -217,23 +220,23 @@ final class StreamOptimizedVmdkWriter implements DiskWriter {
 
     private byte[] header(long capacity, long gdSector) {
         byte[] h = new byte[512];
-        System.arraycopy(SparseExtent.MAGIC, 0, h, 0, 4);
-        Reads.put32le(h, 4, 3);
-        Reads.put32le(h, 8, 1 | 1 << 16 | 1 << 17); // newline check, compressed grains, markers
-        Reads.put64le(h, 12, capacity);
-        Reads.put64le(h, 20, GRAIN_SECTORS);
-        Reads.put64le(h, 28, 1);
-        Reads.put64le(h, 36, OVERHEAD_SECTORS - 1);
-        Reads.put32le(h, 44, GTES);
-        Reads.put64le(h, 48, 0);
-        Reads.put64le(h, 56, gdSector);
-        Reads.put64le(h, 64, OVERHEAD_SECTORS);
+        System.arraycopy(new byte[]{'K', 'D', 'M', 'V'}, 0, h, 0, 4);
+        put32le(h, 4, 3);
+        put32le(h, 8, 1 | 1 << 16 | 1 << 17); // newline check, compressed grains, markers
+        put64le(h, 12, capacity);
+        put64le(h, 20, GRAIN_SECTORS);
+        put64le(h, 28, 1);
+        put64le(h, 36, OVERHEAD_SECTORS - 1);
+        put32le(h, 44, GTES);
+        put64le(h, 48, 0);
+        put64le(h, 56, gdSector);
+        put64le(h, 64, OVERHEAD_SECTORS);
         h[72] = 0;
         h[73] = '\n';
         h[74] = ' ';
         h[75] = '\r';
         h[76] = '\n';
-        Reads.put16le(h, 77, 1); // deflate
+        put16le(h, 77, 1); // deflate
         return h;
     }
 
@@ -266,5 +269,18 @@ final class StreamOptimizedVmdkWriter implements DiskWriter {
 
     private static int roundUp(int n) {
         return (n + 511) / 512 * 512;
+    }
+
+    private static void put16le(byte[] d, int o, int v) {
+        d[o] = (byte) v;
+        d[o + 1] = (byte) (v >>> 8);
+    }
+
+    private static void put32le(byte[] d, int o, long v) {
+        for (int i = 0; i < 4; i++) d[o + i] = (byte) (v >>> (8 * i));
+    }
+
+    private static void put64le(byte[] d, int o, long v) {
+        for (int i = 0; i < 8; i++) d[o + i] = (byte) (v >>> (8 * i));
     }
 }

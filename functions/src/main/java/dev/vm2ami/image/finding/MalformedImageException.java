@@ -6,10 +6,19 @@ package dev.vm2ami.image.finding;
  */
 public class MalformedImageException extends Exception {
     private final FindingCode code;
+    private final Finding finding;
 
     public MalformedImageException(FindingCode code, String detail) {
         super(detail);
         this.code = code;
+        this.finding = code.finding(detail);
+    }
+
+    /** A finding already made (by a converter's reader, read through a {@code VirtualDisk}). */
+    public MalformedImageException(Finding finding) {
+        super(finding.message());
+        this.code = FindingCode.valueOf(finding.code());
+        this.finding = finding;
     }
 
     public FindingCode code() {
@@ -17,6 +26,6 @@ public class MalformedImageException extends Exception {
     }
 
     public Finding finding() {
-        return code.finding(getMessage());
+        return finding;
     }
 }

@@ -1,5 +1,6 @@
 package dev.vm2ami.image.verdict;
 
+import dev.vm2ami.image.container.ConvertibleImage;
 import dev.vm2ami.image.container.DiskFormat;
 import dev.vm2ami.image.finding.Finding;
 import dev.vm2ami.image.finding.FindingCode;
@@ -19,14 +20,21 @@ import java.util.Optional;
 final class FormatSniffer {
     static final int HEAD = 36 * 1024;
 
-    /** What the bytes are; {@code unsupported} is set when they are a known format EC2 does not take. */
-    record Sniff(DiskFormat format, Optional<Finding> unsupported) {
+    /**
+     * What the bytes are; {@code unsupported} is set when they are a known format EC2 does not take,
+     * {@code convertible} when vm2ami converts them (qcow2, VDI, a hosted VMDK, gzip/xz/zstd).
+     */
+    record Sniff(DiskFormat format, Optional<Finding> unsupported, boolean convertible) {
         static Sniff of(DiskFormat format) {
-            return new Sniff(format, Optional.empty());
+            return new Sniff(format, Optional.empty(), false);
         }
 
         static Sniff not(Finding finding) {
-            return new Sniff(DiskFormat.UNKNOWN, Optional.of(finding));
+            return new Sniff(DiskFormat.UNKNOWN, Optional.of(finding), false);
+        }
+
+        static Sniff converted(DiskFormat format) {
+            return new Sniff(format, Optional.empty(), true);
         }
     }
 
@@ -34,6 +42,7 @@ final class FormatSniffer {
 
     static Sniff sniff(Region image, String fileName) throws IOException {
         byte[] head = image.read(0, HEAD);
+        if (ConvertibleImage.isConvertible(head, head.length)) return Sniff.converted(ConvertibleImage.formatOf(head, head.length));
         if (Bytes.has(head, 0, "KDMV") || Bytes.has(head, 0, "COWD") || isSeSparse(head)
                 || Bytes.has(head, 0, "# Disk DescriptorFile")) {
             return Sniff.of(DiskFormat.VMDK);
@@ -44,7 +53,7 @@ final class FormatSniffer {
         if (Bytes.has(head, 257, "ustar")) return Sniff.of(DiskFormat.OVA);
 
         Optional<Finding> other = otherFormat(head);
-        if (other.isPresent()) return new Sniff(DiskFormat.UNKNOWN, other);
+        if (other.isPresent()) return new Sniff(DiskFormat.UNKNOWN, other, false);
 
         if (isText(head)) {
             String text = new String(head, StandardCharsets.ISO_8859_1);
@@ -67,27 +76,16 @@ final class FormatSniffer {
     }
 
     private static Optional<Finding> otherFormat(byte[] h) {
-        if (Bytes.has(h, 0, new byte[]{'Q', 'F', 'I', (byte) 0xFB})) {
-            return unsupported("qcow2 image (QEMU copy-on-write)",
-                    "convert it (qemu-img convert -O raw disk.qcow2 disk.raw, or -O vmdk -o subformat=streamOptimized) and upload the result.");
-        }
         if (Bytes.has(h, 0, "QED\0")) {
             return unsupported("QED image (QEMU enhanced disk)", "convert it (qemu-img convert -O raw disk.qed disk.raw) and upload the result.");
-        }
-        if (Bytes.u32le(h, 64) == 0xBEDA107FL) {
-            return unsupported("VDI image (VirtualBox)",
-                    "convert it (VBoxManage clonemedium disk.vdi disk.vhd --format VHD, or qemu-img convert -O raw) and upload the result.");
         }
         if (Bytes.has(h, 32769, "CD001")) {
             return unsupported("ISO 9660 image (an optical disc, e.g. an installer)",
                     "install the OS from the ISO into a VM, then export that VM's disk.");
         }
-        if (Bytes.u8(h, 0) == 0x1F && Bytes.u8(h, 1) == 0x8B) return Optional.of(FindingCode.COMPRESSED_IMAGE.finding("gzip"));
-        if (Bytes.has(h, 0, new byte[]{(byte) 0xFD, '7', 'z', 'X', 'Z', 0})) return Optional.of(FindingCode.COMPRESSED_IMAGE.finding("xz"));
         if (Bytes.has(h, 0, "BZh") && Bytes.u8(h, 3) >= '1' && Bytes.u8(h, 3) <= '9') return Optional.of(FindingCode.COMPRESSED_IMAGE.finding("bzip2"));
         if (Bytes.has(h, 0, "PK\3\4") || Bytes.has(h, 0, "PK\5\6")) return Optional.of(FindingCode.COMPRESSED_IMAGE.finding("zip"));
         if (Bytes.has(h, 0, new byte[]{'7', 'z', (byte) 0xBC, (byte) 0xAF, 0x27, 0x1C})) return Optional.of(FindingCode.COMPRESSED_IMAGE.finding("7-Zip"));
-        if (Bytes.u32le(h, 0) == 0xFD2FB528L) return Optional.of(FindingCode.COMPRESSED_IMAGE.finding("zstd"));
         return Optional.empty();
     }
 

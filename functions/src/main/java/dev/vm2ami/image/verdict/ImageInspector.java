@@ -1,16 +1,22 @@
 package dev.vm2ami.image.verdict;
 
+import dev.vm2ami.image.container.BlockDisk;
 import dev.vm2ami.image.container.Container;
+import dev.vm2ami.image.container.ConvertibleImage;
 import dev.vm2ami.image.container.DiskFormat;
+import dev.vm2ami.image.container.ExtentFiles;
 import dev.vm2ami.image.container.Ova;
 import dev.vm2ami.image.container.Vhd;
 import dev.vm2ami.image.container.Vhdx;
 import dev.vm2ami.image.container.VirtualDisk;
 import dev.vm2ami.image.container.Vmdk;
+import dev.vm2ami.image.convert.Target;
+import dev.vm2ami.image.finding.ConversionException;
 import dev.vm2ami.image.finding.Finding;
 import dev.vm2ami.image.finding.FindingCode;
 import dev.vm2ami.image.finding.MalformedImageException;
 import dev.vm2ami.image.read.ByteRangeReader;
+import dev.vm2ami.image.read.ByteSource;
 import dev.vm2ami.image.read.CachingRangeReader;
 import dev.vm2ami.image.read.Region;
 
@@ -33,6 +39,8 @@ import java.util.function.Consumer;
 public final class ImageInspector {
     /** More disks than EC2 takes is already a rejection; inspecting a few beyond that says nothing new. */
     private static final int MAX_INSPECTED_DISKS = Ova.MAX_VOLUMES + 3;
+    /** Of a convertible image's tables, those checked for pointing past the file's end (the furthest first): 1 MiB of 64 KiB tables. */
+    private static final int MAX_CHECKED_TABLES = 16;
 
     public InspectionReport inspect(ByteRangeReader reader, InspectionRequest request) {
         Run run = new Run(request);
@@ -48,8 +56,9 @@ public final class ImageInspector {
             // A bug of ours, not a property of the image: say so, but do not reject the image for it.
             run.findings.add(FindingCode.INSPECTION_INCOMPLETE.finding(e.getClass().getSimpleName() + ": " + e.getMessage()));
         }
-        return new InspectionReport(run.format, InspectionReport.verdictOf(run.findings), run.findings, run.partitions,
-                reader.bytesRead(), reader.rangeRequests(), run.disks.isEmpty() ? 0 : run.disks.get(0).virtualSize(), run.disks);
+        return new InspectionReport(run.format, InspectionReport.verdictOf(run.findings, run.conversion.isPresent()), run.findings,
+                run.partitions, reader.bytesRead(), reader.rangeRequests(), run.disks.isEmpty() ? 0 : run.disks.get(0).virtualSize(),
+                run.disks, run.conversion);
     }
 
     private static long sizeOf(ByteRangeReader reader) throws IOException {
@@ -66,17 +75,25 @@ public final class ImageInspector {
         private final Optional<BootMode> bootMode;
         private final List<Finding> findings = new ArrayList<>();
         private final List<DiskInfo> disks = new ArrayList<>();
+        private final ExtentFiles extents;
         private List<PartitionInfo> partitions = List.of();
         private DiskFormat format = DiskFormat.UNKNOWN;
+        private Optional<InspectionReport.ConversionPlan> conversion = Optional.empty();
 
         Run(InspectionRequest request) {
             this.name = request.fileName() == null ? "" : request.fileName();
             this.bootMode = Optional.ofNullable(request.bootMode());
+            this.extents = request.extents();
         }
 
         void image(Region image) throws IOException {
             FormatSniffer.Sniff sniff = FormatSniffer.sniff(image, name);
             format = sniff.format();
+            if (sniff.convertible()) {
+                convertible(image);
+                extensionCheck();
+                return;
+            }
             extensionCheck();
             if (format == DiskFormat.OVA) ova(image);
             else disk(image, baseName(name), sniff, true, findings::add);
@@ -104,6 +121,40 @@ public final class ImageInspector {
             }
         }
 
+        /**
+         * An image vm2ami converts before importing: what it is, whether it can be converted (its
+         * headers, the tables furthest into the file, its extents), and the boot disk inside it, read
+         * through the converter's reader. Of a compressed image only the start can be read here: the
+         * converted image is inspected in full before it is imported.
+         */
+        private void convertible(Region image) throws IOException {
+            ByteSource source = ByteSource.of(image);
+            ConvertibleImage.Recognition r;
+            try {
+                r = ConvertibleImage.recognize(source, extents, MAX_CHECKED_TABLES);
+            } catch (ConversionException e) {
+                findings.add(e.finding());
+                disks.add(new DiskInfo(baseName(name), format, "", 0));
+                return;
+            }
+            format = r.format();
+            conversion = Optional.of(new InspectionReport.ConversionPlan(r.from(), Target.VMDK.label()));
+            disks.add(new DiskInfo(baseName(name), format, r.from(), Math.max(0, r.virtualSize())));
+            if (r.virtualSize() == 0) {
+                findings.add(FindingCode.DISK_SIZE_ZERO.finding());
+                return;
+            }
+            if (r.virtualSize() > 0) DiskChecks.size(r.virtualSize(), findings::add);
+            if (r.compression().isPresent()) return;
+            try (BlockDisk disk = ConvertibleImage.open(source, extents).disk()) {
+                partitions = DiskChecks.bootDisk(disk, bootMode, findings::add);
+            } catch (ConversionException e) {
+                findings.add(e.finding());
+            } catch (MalformedImageException e) {
+                findings.add(e.finding());
+            }
+        }
+
         /** One disk image: its container, its size, and for the boot disk what is inside. */
         private void disk(Region image, String diskName, FormatSniffer.Sniff sniff, boolean boot, Consumer<Finding> out)
                 throws IOException {
@@ -116,7 +167,12 @@ public final class ImageInspector {
                 case VMDK -> Vmdk.open(image);
                 case VHD -> Vhd.open(image);
                 case VHDX -> Vhdx.open(image);
-                case RAW -> new Container("", image.length(), Optional.of(VirtualDisk.raw(image)), List.of());
+                case RAW -> sniff.convertible()
+                        ? Container.broken("", FindingCode.UNSUPPORTED_FORMAT.finding("compressed disk inside an OVA",
+                                "put the disk images themselves into the OVA, uncompressed."))
+                        : new Container("", image.length(), Optional.of(VirtualDisk.raw(image)), List.of());
+                case QCOW2, VDI -> Container.broken("", FindingCode.UNSUPPORTED_FORMAT.finding(sniff.format() + " disk inside an OVA",
+                        "convert the disk to a stream-optimized VMDK (./vm2ami convert) and put that into the OVA."));
                 case OVA, UNKNOWN -> Container.broken("", sniff.format() == DiskFormat.OVA
                         ? FindingCode.UNSUPPORTED_FORMAT.finding("an OVA inside an OVA", "put the disks themselves into the OVA, not another OVA.")
                         : FindingCode.UNKNOWN_FORMAT.finding());

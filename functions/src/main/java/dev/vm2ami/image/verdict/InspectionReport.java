@@ -6,6 +6,7 @@ import dev.vm2ami.image.finding.FindingCode;
 import dev.vm2ami.image.finding.Severity;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The result of inspecting one image.
@@ -15,10 +16,12 @@ import java.util.List;
  * @param rangeRequests reads issued (ranged GETs on S3)
  * @param virtualSize   the size of the (boot) disk the guest sees, in bytes; 0 when unknown
  * @param disks         the disks found: one for a disk image, one per disk for an OVA (the boot disk first)
+ * @param conversion    for an image vm2ami converts before importing and can convert (verdict CONVERT, or
+ *                      REJECT for what is wrong inside the disk): what it is converted from and to
  */
 public record InspectionReport(DiskFormat format, Verdict verdict, List<Finding> findings,
                                List<PartitionInfo> partitions, long bytesRead, int rangeRequests,
-                               long virtualSize, List<DiskInfo> disks) {
+                               long virtualSize, List<DiskInfo> disks, Optional<ConversionPlan> conversion) {
 
     public InspectionReport {
         findings = List.copyOf(findings);
@@ -26,10 +29,25 @@ public record InspectionReport(DiskFormat format, Verdict verdict, List<Finding>
         disks = List.copyOf(disks);
     }
 
+    /** A report of an image imported as it is. */
+    public InspectionReport(DiskFormat format, Verdict verdict, List<Finding> findings, List<PartitionInfo> partitions,
+                            long bytesRead, int rangeRequests, long virtualSize, List<DiskInfo> disks) {
+        this(format, verdict, findings, partitions, bytesRead, rangeRequests, virtualSize, disks, Optional.empty());
+    }
+
     /** The report of the first version, without size and disk list. */
     public InspectionReport(DiskFormat format, Verdict verdict, List<Finding> findings,
                             List<PartitionInfo> partitions, long bytesRead, int rangeRequests) {
         this(format, verdict, findings, partitions, bytesRead, rangeRequests, 0, List.of());
+    }
+
+    /** What a conversion will do: "qcow2 v3" to "stream-optimized VMDK". */
+    public record ConversionPlan(String from, String to) {}
+
+    /** REJECT if any finding is an error; else CONVERT for an image that is converted first; else as {@link #verdictOf(List)}. */
+    public static Verdict verdictOf(List<Finding> findings, boolean converted) {
+        Verdict v = verdictOf(findings);
+        return converted && v != Verdict.REJECT ? Verdict.CONVERT : v;
     }
 
     /** REJECT if any finding is an error, WARN if any is a warning, else ACCEPT. */

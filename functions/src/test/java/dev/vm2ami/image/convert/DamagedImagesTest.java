@@ -1,5 +1,9 @@
 package dev.vm2ami.image.convert;
 
+import dev.vm2ami.image.container.ExtentFiles;
+import dev.vm2ami.image.finding.ConversionException;
+import dev.vm2ami.image.read.ByteSource;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

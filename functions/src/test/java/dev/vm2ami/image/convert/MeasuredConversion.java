@@ -1,5 +1,8 @@
 package dev.vm2ami.image.convert;
 
+import dev.vm2ami.image.container.ExtentFiles;
+import dev.vm2ami.image.read.ByteSource;
+
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;

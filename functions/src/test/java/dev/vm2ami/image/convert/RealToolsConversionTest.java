@@ -1,10 +1,14 @@
 package dev.vm2ami.image.convert;
 
-import dev.vm2ami.inspect.FileRangeReader;
-import dev.vm2ami.inspect.ImageInspector;
-import dev.vm2ami.inspect.InspectionReport;
-import dev.vm2ami.inspect.InspectionRequest;
-import dev.vm2ami.inspect.DiskFormat;
+import dev.vm2ami.image.container.ExtentFiles;
+import dev.vm2ami.image.finding.ConversionException;
+import dev.vm2ami.image.read.ByteSource;
+import dev.vm2ami.image.read.FileRangeReader;
+import dev.vm2ami.image.verdict.ImageInspector;
+import dev.vm2ami.image.verdict.InspectionReport;
+import dev.vm2ami.image.verdict.InspectionRequest;
+import dev.vm2ami.image.container.DiskFormat;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,12 @@
 package dev.vm2ami.image.convert;
 
+import dev.vm2ami.image.container.Compression;
+import dev.vm2ami.image.container.ConvertibleImage;
+import dev.vm2ami.image.container.DiskFormat;
+import dev.vm2ami.image.container.ExtentFiles;
+import dev.vm2ami.image.finding.ConversionException;
+import dev.vm2ami.image.read.ByteSource;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,7 +51,7 @@ class RecognitionTest {
         sh(dir, make);
 
         try (ByteSource source = ByteSource.of(dir.resolve(file))) {
-            ImageOpener.Recognition r = ImageOpener.recognize(source, ExtentFiles.NONE, 64);
+            ConvertibleImage.Recognition r = ConvertibleImage.recognize(source, ExtentFiles.NONE, 64);
 
             assertThat(r.from()).isEqualTo(from);
             assertThat(r.virtualSize()).isEqualTo(SIZE);
@@ -58,7 +65,11 @@ class RecognitionTest {
         sh(dir, "xz -1 -c src.raw > src.img.xz");
 
         try (ByteSource source = ByteSource.of(dir.resolve("src.img.xz"))) {
-            assertThat(ImageOpener.recognize(source, ExtentFiles.NONE, 64)).isEqualTo(new ImageOpener.Recognition("xz-compressed raw", -1));
+            ConvertibleImage.Recognition r = ConvertibleImage.recognize(source, ExtentFiles.NONE, 64);
+            assertThat(r.from()).isEqualTo("xz-compressed raw");
+            assertThat(r.format()).isEqualTo(DiskFormat.RAW);
+            assertThat(r.virtualSize()).isEqualTo(-1);
+            assertThat(r.compression()).contains(Compression.XZ);
         }
     }
 
@@ -100,7 +111,7 @@ class RecognitionTest {
 
     private static String refusal(Path image, ExtentFiles extents) throws IOException {
         try (ByteSource source = ByteSource.of(image)) {
-            ConversionException e = catchThrowableOfType(ConversionException.class, () -> ImageOpener.recognize(source, extents, 64));
+            ConversionException e = catchThrowableOfType(ConversionException.class, () -> ConvertibleImage.recognize(source, extents, 64));
             assertThat(e).as("a finding for " + image.getFileName()).isNotNull();
             return e.finding().code();
         }

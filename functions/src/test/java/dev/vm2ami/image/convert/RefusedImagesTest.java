@@ -1,6 +1,10 @@
 package dev.vm2ami.image.convert;
 
-import dev.vm2ami.inspect.Finding;
+import dev.vm2ami.image.container.ExtentFiles;
+import dev.vm2ami.image.finding.ConversionException;
+import dev.vm2ami.image.finding.Finding;
+import dev.vm2ami.image.read.ByteSource;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

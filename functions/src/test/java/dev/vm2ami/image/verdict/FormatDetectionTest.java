@@ -49,16 +49,16 @@ class FormatDetectionTest {
     }
 
     @Test
-    void rejectsQcow2AsAFormatEc2DoesNotTake() {
+    void namesAQcow2AndWhatIsWrongWithItsHeader() {
         byte[] qcow2 = new byte[4096];
         System.arraycopy(new byte[]{'Q', 'F', 'I', (byte) 0xFB, 0, 0, 0, 3}, 0, qcow2, 0, 8);
 
         InspectionReport report = Inspect.bytes(qcow2, "disk.qcow2");
 
-        assertThat(report.format()).isEqualTo(DiskFormat.UNKNOWN);
-        assertThat(Inspect.codes(report)).containsExactly("UNSUPPORTED_FORMAT");
-        assertThat(report.findings().get(0).message()).contains("qcow2");
-        assertThat(report.findings().get(0).fix()).contains("qemu-img convert");
+        assertThat(report.format()).isEqualTo(DiskFormat.QCOW2);
+        assertThat(report.verdict()).isEqualTo(Verdict.REJECT);
+        assertThat(Inspect.codes(report)).containsExactly("QCOW2_CORRUPT");
+        assertThat(report.findings().get(0).message()).contains("cluster size");
     }
 
     @Test
@@ -88,21 +88,36 @@ class FormatDetectionTest {
     }
 
     @Test
-    void rejectsAGzippedDiskNamingTheCompression() throws IOException {
+    void convertsAGzippedRawDisk() throws IOException {
         ByteArrayOutputStream gz = new ByteArrayOutputStream();
         try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
             out.write(SampleImages.rawWithLinuxPartition(64 * 1024));
         }
 
-        InspectionReport report = Inspect.bytes(gz.toByteArray(), "disk.raw");
+        InspectionReport report = Inspect.bytes(gz.toByteArray(), "disk.raw.gz");
 
-        assertThat(Inspect.codes(report)).containsExactly("COMPRESSED_IMAGE");
-        assertThat(report.findings().get(0).message()).contains("gzip");
-        assertThat(report.findings().get(0).fix()).contains("Decompress");
+        assertThat(report.verdict()).isEqualTo(Verdict.CONVERT);
+        assertThat(report.format()).isEqualTo(DiskFormat.RAW);
+        assertThat(report.findings()).isEmpty();
+        assertThat(report.conversion()).contains(new InspectionReport.ConversionPlan("gzip-compressed raw", "stream-optimized VMDK"));
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"xz, FD377A585A00", "bzip2, 425A6839", "zip, 504B0304", "7-Zip, 377ABCAF271C", "zstd, 28B52FFD"})
+    @CsvSource({"xz, FD377A585A00", "zstd, 28B52FFD"})
+    void aCompressedImageWithNothingValidAfterItsMagicIsAFinding(String name, String magicHex) {
+        byte[] data = new byte[4096];
+        byte[] magic = java.util.HexFormat.of().parseHex(magicHex);
+        System.arraycopy(magic, 0, data, 0, magic.length);
+
+        InspectionReport report = Inspect.bytes(data, "disk.img." + name);
+
+        assertThat(report.verdict()).isEqualTo(Verdict.REJECT);
+        assertThat(Inspect.codes(report)).containsExactly("COMPRESSED_STREAM_CORRUPT");
+        assertThat(report.findings().get(0).message()).contains(name);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"bzip2, 425A6839", "zip, 504B0304", "7-Zip, 377ABCAF271C"})
     void rejectsOtherArchivesNamingTheirCompression(String name, String magicHex) {
         byte[] data = new byte[4096];
         byte[] magic = java.util.HexFormat.of().parseHex(magicHex);

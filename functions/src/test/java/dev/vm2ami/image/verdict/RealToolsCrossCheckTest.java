@@ -1,6 +1,7 @@
 package dev.vm2ami.image.verdict;
 
 import dev.vm2ami.image.container.DiskFormat;
+import dev.vm2ami.image.container.ExtentFiles;
 import dev.vm2ami.image.read.FileRangeReader;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -136,27 +137,44 @@ class RealToolsCrossCheckTest {
     }
 
     @Test
-    void rejectsAMonolithicSparseVmdkMadeByQemuImg() throws IOException, InterruptedException {
+    void convertsAMonolithicSparseVmdkMadeByQemuImgAndChecksTheDiskInside() throws IOException, InterruptedException {
         requireUefiDisk();
         require("qemu-img");
         run("qemu-img", "convert", "-O", "vmdk", "-o", "subformat=monolithicSparse", uefiDisk.toString(), "sparse.vmdk");
 
         InspectionReport report = inspect(dir.resolve("sparse.vmdk"), BootMode.UEFI);
 
-        assertThat(Inspect.codes(report)).containsExactly("VMDK_NOT_STREAM_OPTIMIZED");
+        assertThat(report.verdict()).isEqualTo(Verdict.CONVERT);
+        assertThat(report.findings()).isEmpty();
         assertThat(report.partitions()).extracting(PartitionInfo::fileSystem).containsExactly("vfat", "ext4");
     }
 
     @Test
-    void rejectsTheDescriptorOfAFlatVmdkMadeByQemuImg() throws IOException, InterruptedException {
+    void rejectsTheDescriptorOfAFlatVmdkMadeByQemuImgWithoutItsExtent() throws IOException, InterruptedException {
         requireUefiDisk();
         require("qemu-img");
         run("qemu-img", "convert", "-O", "vmdk", "-o", "subformat=monolithicFlat", uefiDisk.toString(), "flat.vmdk");
 
         InspectionReport report = inspect(dir.resolve("flat.vmdk"), null);
 
-        assertThat(Inspect.codes(report)).containsExactly("VMDK_DESCRIPTOR_ONLY");
+        assertThat(Inspect.codes(report)).containsExactly("VMDK_EXTENT_MISSING");
         assertThat(report.findings().get(0).message()).contains("flat-flat.vmdk");
+    }
+
+    @Test
+    void convertsTheDescriptorOfAFlatVmdkMadeByQemuImgWithItsExtentBesideIt() throws IOException, InterruptedException {
+        requireUefiDisk();
+        require("qemu-img");
+        run("qemu-img", "convert", "-O", "vmdk", "-o", "subformat=monolithicFlat", uefiDisk.toString(), "flat2.vmdk");
+
+        InspectionReport report;
+        try (FileRangeReader reader = new FileRangeReader(dir.resolve("flat2.vmdk"))) {
+            report = new ImageInspector().inspect(reader, new InspectionRequest("flat2.vmdk", BootMode.UEFI, ExtentFiles.beside(dir)));
+        }
+
+        assertThat(report.verdict()).isEqualTo(Verdict.CONVERT);
+        assertThat(report.conversion().orElseThrow().from()).isEqualTo("VMDK (monolithicFlat)");
+        assertThat(report.partitions()).extracting(PartitionInfo::fileSystem).containsExactly("vfat", "ext4");
     }
 
     @Test
@@ -190,12 +208,34 @@ class RealToolsCrossCheckTest {
     }
 
     @Test
-    void rejectsAQcow2MadeByQemuImg() throws IOException, InterruptedException {
+    void convertsAQcow2MadeByQemuImgAndChecksTheDiskInside() throws IOException, InterruptedException {
         requireUefiDisk();
         require("qemu-img");
-        run("qemu-img", "convert", "-O", "qcow2", uefiDisk.toString(), "disk.qcow2");
+        run("qemu-img", "convert", "-c", "-O", "qcow2", uefiDisk.toString(), "disk.qcow2");
 
-        assertThat(Inspect.codes(inspect(dir.resolve("disk.qcow2"), null))).containsExactly("UNSUPPORTED_FORMAT");
+        InspectionReport report = inspect(dir.resolve("disk.qcow2"), BootMode.UEFI);
+
+        assertThat(report.format()).isEqualTo(DiskFormat.QCOW2);
+        assertThat(report.verdict()).isEqualTo(Verdict.CONVERT);
+        assertThat(report.conversion()).contains(new InspectionReport.ConversionPlan("qcow2 v3", "stream-optimized VMDK"));
+        assertThat(report.partitions()).extracting(PartitionInfo::fileSystem).containsExactly("vfat", "ext4");
+        assertThat(report.bytesRead()).as("the pre-flight reads a few blocks, not the image").isLessThan(2L << 20);
+    }
+
+    @Test
+    void rejectsAQcow2MadeByQemuImgThatWasCutShort() throws IOException, InterruptedException {
+        requireUefiDisk();
+        require("qemu-img");
+        run("qemu-img", "convert", "-O", "qcow2", uefiDisk.toString(), "cut.qcow2");
+        try (var f = new RandomAccessFile(dir.resolve("cut.qcow2").toFile(), "rw")) {
+            f.setLength(f.length() / 2);
+        }
+
+        InspectionReport report = inspect(dir.resolve("cut.qcow2"), null);
+
+        assertThat(report.verdict()).isEqualTo(Verdict.REJECT);
+        assertThat(Inspect.codes(report)).containsExactly("IMAGE_TRUNCATED");
+        assertThat(report.format()).isEqualTo(DiskFormat.QCOW2);
     }
 
     @Test

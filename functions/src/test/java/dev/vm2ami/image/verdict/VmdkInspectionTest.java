@@ -32,21 +32,21 @@ class VmdkInspectionTest {
     }
 
     @Test
-    void rejectsVmdkThatIsNotStreamOptimized() {
+    void convertsAVmdkThatIsNotStreamOptimizedAndReadsItsPartitionsThroughTheConvertersReader() {
         InspectionReport report = Inspect.image(Containers.vmdk(Disks.linuxMbr(), VmdkOptions.MONOLITHIC_SPARSE), "workstation.vmdk");
 
-        assertThat(report.verdict()).isEqualTo(Verdict.REJECT);
-        assertThat(Inspect.codes(report)).containsExactly("VMDK_NOT_STREAM_OPTIMIZED");
-        assertThat(report.findings().get(0).message()).contains("monolithicSparse").contains("Unsupported VMDK File Format");
-        assertThat(report.findings().get(0).fix()).contains("subformat=streamOptimized");
-        assertThat(report.partitions()).as("still read inside, to tell the user what is there").hasSize(2);
+        assertThat(report.verdict()).isEqualTo(Verdict.CONVERT);
+        assertThat(report.findings()).isEmpty();
+        assertThat(report.conversion()).contains(new InspectionReport.ConversionPlan("VMDK (monolithicSparse)", "stream-optimized VMDK"));
+        assertThat(report.partitions()).extracting(PartitionInfo::fileSystem).containsExactly("ext4", "swap");
     }
 
     @Test
-    void rejectsTheSampleMonolithicSparseHeaderForItsTypeAlone() {
+    void theSampleMonolithicSparseHeaderHasNoGrainDirectoryToConvert() {
         InspectionReport report = Inspect.bytes(SampleImages.monolithicSparseVmdkHeader(2048), "disk.vmdk");
 
-        assertThat(Inspect.codes(report)).containsExactly("VMDK_NOT_STREAM_OPTIMIZED");
+        assertThat(report.verdict()).isEqualTo(Verdict.REJECT);
+        assertThat(Inspect.codes(report)).containsExactly("IMAGE_TRUNCATED");
     }
 
     @Test
@@ -54,9 +54,9 @@ class VmdkInspectionTest {
         InspectionReport report = Inspect.bytes(Containers.flatVmdkDescriptor(41943040, "server-flat.vmdk"), "server.vmdk");
 
         assertThat(report.format()).isEqualTo(DiskFormat.VMDK);
-        assertThat(Inspect.codes(report)).containsExactly("VMDK_DESCRIPTOR_ONLY");
-        assertThat(report.findings().get(0).message()).contains("monolithicFlat").contains("'server-flat.vmdk'");
-        assertThat(report.virtualSize()).isEqualTo(41943040L * 512);
+        assertThat(report.verdict()).isEqualTo(Verdict.REJECT);
+        assertThat(Inspect.codes(report)).containsExactly("VMDK_EXTENT_MISSING");
+        assertThat(report.findings().get(0).message()).contains("'server-flat.vmdk'");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.vm2ami.local.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vm2ami.image.container.ExtentFiles;
 import dev.vm2ami.image.finding.Finding;
 import dev.vm2ami.image.finding.FindingCode;
 import dev.vm2ami.image.finding.Sizes;
@@ -34,16 +35,17 @@ import java.util.concurrent.Callable;
                 "Say, in seconds, whether EC2 VM import would take each disk image, and what to change if not.",
                 "",
                 "Reads a few blocks of each file (never the whole image): detects the format from the bytes (OVA, VMDK, "
-                        + "VHD, VHDX, raw; and qcow2, VDI, ISO, compressed archives and text, which EC2 does not take), checks "
+                        + "VHD, VHDX, raw; qcow2, VDI, sparse and split VMDK and gzip/xz/zstd, which vm2ami converts; ISO, other archives and text), checks "
                         + "the container (stream-optimized VMDK, differencing VHD, OVA descriptor and disk count, checksums), "
                         + "then reads the boot disk through it: partition table (MBR/GPT), file systems, boot loader against "
                         + "the boot mode, and size limits (< 16 TiB; > 8 TiB needs a manifest). This is the check the pipeline "
                         + "runs before it calls ImportImage.",
                 "",
                 "Verdicts: ACCEPT (nothing found that import fails on), WARN (importable, with a risk worth fixing), "
+                        + "CONVERT (EC2 does not take the format, vm2ami converts it: qcow2, VDI, sparse or split VMDK, gzip/xz/zstd), "
                         + "REJECT (EC2 VM import would fail: the pipeline does not import it)."},
         footerHeading = "%nExit status:%n",
-        footer = {"  0  no file is rejected (ACCEPT or WARN)",
+        footer = {"  0  no file is rejected (ACCEPT, WARN or CONVERT)",
                 "  1  at least one file is rejected",
                 "  2  usage error: a file is missing or unreadable, or an option is wrong",
                 "",
@@ -97,7 +99,8 @@ final class CheckCommand implements Callable<Integer> {
             long started = System.nanoTime();
             InspectionReport report;
             try (FileRangeReader reader = new FileRangeReader(f)) {
-                report = inspector.inspect(reader, new InspectionRequest(f.getFileName().toString(), bootMode));
+                report = inspector.inspect(reader, new InspectionRequest(f.getFileName().toString(), bootMode,
+                        ExtentFiles.beside(f.toAbsolutePath().getParent())));
             } catch (IOException e) {
                 err.println("vm2ami check: " + f + ": cannot open: " + e.getMessage());
                 return 2;
@@ -130,6 +133,7 @@ final class CheckCommand implements Callable<Integer> {
             disks.addObject().put("name", d.name()).put("format", d.format().name()).put("subformat", d.subformat())
                     .put("virtualSize", d.virtualSize());
         }
+        r.conversion().ifPresent(c -> o.putObject("conversion").put("from", c.from()).put("to", c.to()));
         o.put("virtualSize", r.virtualSize());
         o.put("bytesRead", r.bytesRead());
         o.put("rangeRequests", r.rangeRequests());
@@ -143,6 +147,8 @@ final class CheckCommand implements Callable<Integer> {
                     d.subformat().isEmpty() ? "" : " (" + d.subformat() + ")", d.virtualSize() > 0 ? ", " + size(d.virtualSize()) : "");
         }
         if (r.disks().isEmpty()) out.printf("  format: %s%n", r.format());
+        r.conversion().ifPresent(c -> out.printf("  conversion: %s -> %s%s%n", c.from(), c.to(),
+                r.verdict() == Verdict.CONVERT ? " (./vm2ami convert " + file + " does it here)" : ""));
         for (PartitionInfo p : r.partitions()) {
             out.printf("  partition %d: %s %s, %s at %s, %s%s%n", p.index(), p.scheme(), PartitionTypes.describe(p.type()),
                     size(p.size()), size(p.offset()), p.fileSystem(), p.bootable() ? ", bootable" : "");

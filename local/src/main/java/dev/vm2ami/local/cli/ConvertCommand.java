@@ -1,12 +1,13 @@
 package dev.vm2ami.local.cli;
 
+import dev.vm2ami.image.convert.Converter;
+import dev.vm2ami.image.convert.Target;
+import dev.vm2ami.image.finding.ConversionException;
+import dev.vm2ami.image.finding.Sizes;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vm2ami.convert.ImageConversion;
 import dev.vm2ami.convert.Location;
-import dev.vm2ami.image.convert.ConversionException;
-import dev.vm2ami.image.convert.Converter;
-import dev.vm2ami.image.convert.Target;
-import dev.vm2ami.inspect.Sizes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

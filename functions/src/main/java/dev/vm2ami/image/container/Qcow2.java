@@ -1,7 +1,11 @@
-package dev.vm2ami.image.convert;
+package dev.vm2ami.image.container;
+
+import dev.vm2ami.image.read.Bytes;
+import dev.vm2ami.image.finding.ConversionException;
+import dev.vm2ami.image.finding.FindingCode;
+import dev.vm2ami.image.read.ByteSource;
 
 import com.github.luben.zstd.ZstdDecompressCtx;
-import dev.vm2ami.inspect.FindingCode;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +19,7 @@ import java.util.zip.Inflater;
  * says so); extended L2 entries with subclusters. Images that depend on something not in the file
  * (a backing file, an external data file, a key) are refused with the finding that says so.
  */
-public final class Qcow2 implements Disk {
+public final class Qcow2 implements BlockDisk {
     static final byte[] MAGIC = {'Q', 'F', 'I', (byte) 0xFB};
     private static final long OFFSET_MASK = 0x00FF_FFFF_FFFF_FE00L; // bits 9-55
     private static final long COMPRESSED = 1L << 62;
@@ -69,17 +73,17 @@ public final class Qcow2 implements Disk {
         byte[] h = new byte[112];
         int got = source.read(0, h, 0, h.length);
         if (got < MIN_HEADER || !is(h)) throw Reads.truncated("the qcow2 header", 0, MIN_HEADER, source.size());
-        long version = Reads.u32be(h, 4);
+        long version = Bytes.u32be(h, 4);
         if (version != 2 && version != 3) {
             throw new ConversionException(FindingCode.QCOW2_UNSUPPORTED_FEATURE, "version " + version + " (vm2ami reads versions 2 and 3)");
         }
-        long backingOffset = Reads.u64be(h, 8);
-        long backingLength = Reads.u32be(h, 16);
-        long clusterBits = Reads.u32be(h, 20);
-        long size = Reads.u64be(h, 24);
-        long crypt = Reads.u32be(h, 32);
-        long l1Entries = Reads.u32be(h, 36);
-        long l1Offset = Reads.u64be(h, 40);
+        long backingOffset = Bytes.u64be(h, 8);
+        long backingLength = Bytes.u32be(h, 16);
+        long clusterBits = Bytes.u32be(h, 20);
+        long size = Bytes.u64be(h, 24);
+        long crypt = Bytes.u32be(h, 32);
+        long l1Entries = Bytes.u32be(h, 36);
+        long l1Offset = Bytes.u64be(h, 40);
         if (clusterBits < 9 || clusterBits > 21) {
             throw new ConversionException(FindingCode.QCOW2_CORRUPT, "its cluster size is 2^" + clusterBits + " bytes (QEMU uses 512 bytes to 2 MiB)");
         }
@@ -91,8 +95,8 @@ public final class Qcow2 implements Disk {
         boolean zstd = false;
         if (version == 3) {
             if (got < 104) throw Reads.truncated("the qcow2 version 3 header", 0, 104, source.size());
-            long incompatible = Reads.u64be(h, 72);
-            long headerLength = Reads.u32be(h, 100);
+            long incompatible = Bytes.u64be(h, 72);
+            long headerLength = Bytes.u32be(h, 100);
             if ((incompatible & 2) != 0) {
                 throw new ConversionException(FindingCode.QCOW2_CORRUPT, "QEMU marked it corrupt (the corrupt bit in its header is set)");
             }

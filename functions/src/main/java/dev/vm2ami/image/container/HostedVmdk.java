@@ -1,6 +1,8 @@
-package dev.vm2ami.image.convert;
+package dev.vm2ami.image.container;
 
-import dev.vm2ami.inspect.FindingCode;
+import dev.vm2ami.image.finding.ConversionException;
+import dev.vm2ami.image.finding.FindingCode;
+import dev.vm2ami.image.read.ByteSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,24 +21,30 @@ import java.util.regex.Pattern;
  * twoGbMaxExtentFlat, monolithicFlat, vmfs), opened through {@link ExtentFiles} and read as one
  * disk. Snapshots (a parent) and ESX delta formats are refused; so is an extent file alone.
  */
-public final class Vmdk {
+public final class HostedVmdk {
     private static final int MAX_DESCRIPTOR = 64 * 1024;
     private static final int MAX_EXTENTS = 1024;
+    private static final Pattern CREATE_TYPE = Pattern.compile("^\\s*createType\\s*=", Pattern.MULTILINE);
     private static final Pattern EXTENT = Pattern.compile(
             "^\\s*(RW|RDONLY|NOACCESS)\\s+(\\d{1,15})\\s+(\\w+)(?:\\s+\"([^\"]*)\"(?:\\s+(\\d{1,15}))?)?\\s*$", Pattern.MULTILINE);
 
     /** A VMDK opened for reading: its disk and what it is ({@code monolithicSparse}, {@code twoGbMaxExtentSparse}...). */
-    public record Opened(Disk disk, String createType) {
+    public record Opened(BlockDisk disk, String createType) {
         public String describe() {
             return "VMDK (" + createType + ")";
         }
     }
 
-    private Vmdk() {}
+    private HostedVmdk() {}
 
+    /** A text descriptor (not a sparse extent, whose embedded descriptor also says createType). */
     static boolean isDescriptor(byte[] head, int length) {
-        String text = new String(head, 0, Math.min(length, 4096), StandardCharsets.ISO_8859_1);
-        return text.startsWith("# Disk DescriptorFile") || text.contains("createType=");
+        if (SparseExtent.is(head)) return false;
+        int end = 0;
+        while (end < Math.min(length, 4096) && head[end] != 0) end++; // descriptors may be padded with NULs
+        String text = new String(head, 0, end, StandardCharsets.ISO_8859_1);
+        if (text.chars().anyMatch(c -> c < 0x20 && c != '\n' && c != '\r' && c != '\t')) return false;
+        return text.startsWith("# Disk DescriptorFile") || CREATE_TYPE.matcher(text).find();
     }
 
     /** A file that starts with {@code KDMV}: a whole sparse disk with its descriptor inside. */
@@ -79,7 +87,7 @@ public final class Vmdk {
         }
         if (lines.isEmpty()) throw corrupt("its descriptor names no extents");
         List<String> missing = new ArrayList<>();
-        List<Disk> extents = new ArrayList<>();
+        List<BlockDisk> extents = new ArrayList<>();
         try {
             for (String[] line : lines) {
                 long sectors = Long.parseLong(line[0]);
@@ -105,12 +113,12 @@ public final class Vmdk {
             if (!missing.isEmpty()) throw new ConversionException(FindingCode.VMDK_EXTENT_MISSING, String.join(", ", missing));
             return new Opened(new Concatenation(extents), createType);
         } catch (ConversionException | IOException | RuntimeException e) {
-            for (Disk extent : extents) extent.close();
+            for (BlockDisk extent : extents) extent.close();
             throw e;
         }
     }
 
-    private static Disk sparse(ByteSource source, long sectors, String file) throws IOException, ConversionException {
+    private static BlockDisk sparse(ByteSource source, long sectors, String file) throws IOException, ConversionException {
         SparseExtent extent = SparseExtent.open(source);
         if (extent.header().capacitySectors() != sectors) {
             throw corrupt("extent '" + file + "' holds " + extent.header().capacitySectors() + " sectors; the descriptor says " + sectors);
@@ -118,13 +126,13 @@ public final class Vmdk {
         return closing(extent, source);
     }
 
-    private static Disk flat(ByteSource source, long sectors, long startSector, String file) throws ConversionException {
+    private static BlockDisk flat(ByteSource source, long sectors, long startSector, String file) throws ConversionException {
         long start = startSector * 512;
         long length = sectors * 512;
         if (start < 0 || start > source.size() - length) {
             throw Reads.truncated("flat extent '" + file + "'", start, length, source.size());
         }
-        return new Disk() {
+        return new BlockDisk() {
             @Override
             public long size() {
                 return length;
@@ -143,8 +151,8 @@ public final class Vmdk {
         };
     }
 
-    private static Disk closing(Disk disk, ByteSource source) {
-        return new Disk() {
+    private static BlockDisk closing(BlockDisk disk, ByteSource source) {
+        return new BlockDisk() {
             @Override
             public long size() {
                 return disk.size();
@@ -168,8 +176,8 @@ public final class Vmdk {
         };
     }
 
-    private static Disk zeros(long size) {
-        return new Disk() {
+    private static BlockDisk zeros(long size) {
+        return new BlockDisk() {
             @Override
             public long size() {
                 return size;
@@ -210,12 +218,12 @@ public final class Vmdk {
     }
 
     /** Extents one after another, as the descriptor lists them. */
-    private static final class Concatenation implements Disk {
-        private final List<Disk> extents;
+    private static final class Concatenation implements BlockDisk {
+        private final List<BlockDisk> extents;
         private final long[] starts;
         private final long size;
 
-        Concatenation(List<Disk> extents) {
+        Concatenation(List<BlockDisk> extents) {
             this.extents = List.copyOf(extents);
             this.starts = new long[extents.size()];
             long at = 0;
@@ -238,7 +246,7 @@ public final class Vmdk {
             int i = java.util.Arrays.binarySearch(starts, offset);
             if (i < 0) i = -i - 2;
             while (done < len && i < extents.size()) {
-                Disk e = extents.get(i);
+                BlockDisk e = extents.get(i);
                 long pos = offset + done - starts[i];
                 if (pos >= e.size()) {
                     i++;
@@ -254,12 +262,12 @@ public final class Vmdk {
 
         @Override
         public void checkWithinFile(int maxTables) throws IOException, ConversionException {
-            for (Disk e : extents) e.checkWithinFile(maxTables);
+            for (BlockDisk e : extents) e.checkWithinFile(maxTables);
         }
 
         @Override
         public void close() throws IOException {
-            for (Disk e : extents) e.close();
+            for (BlockDisk e : extents) e.close();
         }
     }
 }

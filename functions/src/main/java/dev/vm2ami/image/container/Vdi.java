@@ -1,6 +1,9 @@
-package dev.vm2ami.image.convert;
+package dev.vm2ami.image.container;
 
-import dev.vm2ami.inspect.FindingCode;
+import dev.vm2ami.image.read.Bytes;
+import dev.vm2ami.image.finding.ConversionException;
+import dev.vm2ami.image.finding.FindingCode;
+import dev.vm2ami.image.read.ByteSource;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -11,7 +14,7 @@ import java.util.Arrays;
  * discarded: zeros), fixed ones allocate all of them. Differencing and undo images depend on a
  * parent and are refused.
  */
-public final class Vdi implements Disk {
+public final class Vdi implements BlockDisk {
     static final long SIGNATURE = 0xBEDA107FL;
     private static final long VERSION_1_1 = 0x00010001L;
     private static final long FREE = 0xFFFFFFFFL;
@@ -37,7 +40,7 @@ public final class Vdi implements Disk {
     }
 
     static boolean is(byte[] head) {
-        return head.length >= 68 && Reads.u32le(head, 64) == SIGNATURE;
+        return head.length >= 68 && Bytes.u32le(head, 64) == SIGNATURE;
     }
 
     public static Vdi open(ByteSource source) throws IOException, ConversionException {
@@ -48,13 +51,13 @@ public final class Vdi implements Disk {
         byte[] h = new byte[HEADER_END];
         int got = source.read(0, h, 0, h.length);
         if (got < 68 || !is(h)) throw Reads.truncated("the VDI header", 0, HEADER_END, source.size());
-        long version = Reads.u32le(h, 68);
+        long version = Bytes.u32le(h, 68);
         if (version != VERSION_1_1) {
             throw new ConversionException(FindingCode.VDI_CORRUPT, "its header version is " + (version >>> 16) + "." + (version & 0xFFFF)
                     + "; vm2ami reads version 1.1, which VirtualBox has written since 2008");
         }
         if (got < HEADER_END) throw Reads.truncated("the VDI header", 0, HEADER_END, source.size());
-        long type = Reads.u32le(h, 76);
+        long type = Bytes.u32le(h, 76);
         String name = switch ((int) type) {
             case 1 -> "dynamic";
             case 2 -> "fixed";
@@ -63,14 +66,14 @@ public final class Vdi implements Disk {
             default -> throw new ConversionException(FindingCode.VDI_CORRUPT, "its image type is " + type);
         };
         if (type == 3 || type == 4) throw new ConversionException(FindingCode.VDI_DIFFERENCING, name);
-        long mapOffset = Reads.u32le(h, 340);
-        long dataOffset = Reads.u32le(h, 344);
-        long sectorSize = Reads.u32le(h, 360);
-        long size = Reads.u64le(h, 368);
-        long blockSize = Reads.u32le(h, 376);
-        long blockExtra = Reads.u32le(h, 380);
-        long blocks = Reads.u32le(h, 384);
-        long allocated = Reads.u32le(h, 388);
+        long mapOffset = Bytes.u32le(h, 340);
+        long dataOffset = Bytes.u32le(h, 344);
+        long sectorSize = Bytes.u32le(h, 360);
+        long size = Bytes.u64le(h, 368);
+        long blockSize = Bytes.u32le(h, 376);
+        long blockExtra = Bytes.u32le(h, 380);
+        long blocks = Bytes.u32le(h, 384);
+        long allocated = Bytes.u32le(h, 388);
         if (sectorSize != 512) throw new ConversionException(FindingCode.VDI_CORRUPT, "its sector size is " + sectorSize + " bytes");
         if (blockSize < 512 || blockSize > (64 << 20) || Long.bitCount(blockSize) != 1) {
             throw new ConversionException(FindingCode.VDI_CORRUPT, "its block size is " + blockSize + " bytes");

@@ -1,4 +1,9 @@
-package dev.vm2ami.image.convert;
+package dev.vm2ami.image.container;
+
+import dev.vm2ami.image.finding.ConversionException;
+import dev.vm2ami.image.finding.FindingCode;
+import dev.vm2ami.image.read.Bytes;
+import dev.vm2ami.image.read.SourceStream;
 
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import org.tukaani.xz.XZInputStream;
@@ -30,7 +35,7 @@ public enum Compression {
         if (length >= 6 && (h[0] & 0xFF) == 0xFD && h[1] == '7' && h[2] == 'z' && h[3] == 'X' && h[4] == 'Z' && h[5] == 0) {
             return Optional.of(XZ);
         }
-        if (length >= 4 && Reads.u32le(h, 0) == 0xFD2FB528L) return Optional.of(ZSTD);
+        if (length >= 4 && Bytes.u32le(h, 0) == 0xFD2FB528L) return Optional.of(ZSTD);
         return Optional.empty();
     }
 
@@ -38,14 +43,41 @@ public enum Compression {
      * The decompressed stream; a header the decompressor cannot read is COMPRESSED_STREAM_CORRUPT,
      * while the storage's own failures ({@link SourceStream.SourceFailure}) stay IOExceptions.
      */
-    InputStream open(InputStream in) throws IOException, ConversionException {
+    public InputStream open(InputStream in) throws IOException, ConversionException {
         try {
             return decompress(in);
         } catch (SourceStream.SourceFailure e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw new ConversionException(dev.vm2ami.inspect.FindingCode.COMPRESSED_STREAM_CORRUPT, label,
+            throw new ConversionException(FindingCode.COMPRESSED_STREAM_CORRUPT, label,
                     "its header cannot be read (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
+        }
+    }
+
+    /**
+     * Reads up to {@code len} decompressed bytes, fewer only at the end. Decompression errors are
+     * COMPRESSED_STREAM_CORRUPT; failures of the storage underneath stay IOExceptions (worth a retry).
+     */
+    public int readFully(InputStream in, byte[] buf, int len) throws IOException, ConversionException {
+        try {
+            int done = 0;
+            while (done < len) {
+                int n = in.read(buf, done, len - done);
+                if (n < 0) break;
+                done += n;
+            }
+            return done;
+        } catch (SourceStream.SourceFailure e) {
+            throw e;
+        } catch (org.tukaani.xz.MemoryLimitException e) {
+            throw new ConversionException(FindingCode.CONVERSION_TOO_LARGE, "its xz dictionary needs " + e.getMemoryNeeded() / 1024
+                    + " MiB to decompress; the converter allows " + XZ_MEMORY_LIMIT_KIB / 1024 + " MiB (xz -9 needs 65 MiB)");
+        } catch (IOException | RuntimeException e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            if (e instanceof java.io.EOFException || why.toLowerCase(java.util.Locale.ROOT).contains("end of")) {
+                why = "the compressed data ends before its end marker (" + why + "): the file is truncated";
+            }
+            throw new ConversionException(FindingCode.COMPRESSED_STREAM_CORRUPT, label, why);
         }
     }
 

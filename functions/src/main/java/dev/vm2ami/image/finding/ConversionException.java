@@ -1,7 +1,5 @@
-package dev.vm2ami.image.convert;
+package dev.vm2ami.image.finding;
 
-import dev.vm2ami.inspect.Finding;
-import dev.vm2ami.inspect.FindingCode;
 
 /**
  * An image that cannot be converted, for a reason the user can act on: it carries the finding (a

@@ -1,4 +1,6 @@
-package dev.vm2ami.image.convert;
+package dev.vm2ami.image.container;
+
+import dev.vm2ami.image.finding.ConversionException;
 
 import java.io.IOException;
 import java.util.PriorityQueue;

@@ -1,4 +1,6 @@
-package dev.vm2ami.image.convert;
+package dev.vm2ami.image.container;
+
+import dev.vm2ami.image.read.ByteSource;
 
 import java.io.IOException;
 import java.nio.file.Files;

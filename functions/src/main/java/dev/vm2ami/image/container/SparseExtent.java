@@ -1,6 +1,9 @@
-package dev.vm2ami.image.convert;
+package dev.vm2ami.image.container;
 
-import dev.vm2ami.inspect.FindingCode;
+import dev.vm2ami.image.read.Bytes;
+import dev.vm2ami.image.finding.ConversionException;
+import dev.vm2ami.image.finding.FindingCode;
+import dev.vm2ami.image.read.ByteSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,9 +17,9 @@ import java.util.zip.Inflater;
  * redundant grain directory when the primary one lies outside the file, deflated grains behind
  * their 12-byte marker when the extent is compressed.
  */
-public final class SparseExtent implements Disk {
+public final class SparseExtent implements BlockDisk {
     static final byte[] MAGIC = {'K', 'D', 'M', 'V'};
-    static final long GD_AT_END = -1L;
+    public static final long GD_AT_END = -1L;
     private static final long FLAG_RGD = 1 << 1;
     private static final long FLAG_COMPRESSED = 1 << 16;
     private static final int MAX_DESCRIPTOR = 64 * 1024;
@@ -59,16 +62,16 @@ public final class SparseExtent implements Disk {
         byte[] h = new byte[512];
         int got = source.read(0, h, 0, h.length);
         if (got < 80 || !is(h)) throw Reads.truncated("the VMDK header", 0, 512, source.size());
-        long version = Reads.u32le(h, 4);
-        long flags = Reads.u32le(h, 8);
-        long capacity = Reads.u64le(h, 12);
-        long grainSectors = Reads.u64le(h, 20);
-        long descOffset = Reads.u64le(h, 28);
-        long descSize = Reads.u64le(h, 36);
-        long gtes = Reads.u32le(h, 44);
-        long rgd = Reads.u64le(h, 48);
-        long gdSector = Reads.u64le(h, 56);
-        int compression = Reads.u16le(h, 77);
+        long version = Bytes.u32le(h, 4);
+        long flags = Bytes.u32le(h, 8);
+        long capacity = Bytes.u64le(h, 12);
+        long grainSectors = Bytes.u64le(h, 20);
+        long descOffset = Bytes.u64le(h, 28);
+        long descSize = Bytes.u64le(h, 36);
+        long gtes = Bytes.u32le(h, 44);
+        long rgd = Bytes.u64le(h, 48);
+        long gdSector = Bytes.u64le(h, 56);
+        int compression = Bytes.u16le(h, 77);
         if (version < 1 || version > 3) throw corrupt("its sparse extent header has version " + version);
         if (capacity <= 0 || capacity > (1L << 40)) throw corrupt("its header claims " + capacity + " sectors");
         if (grainSectors < 1 || grainSectors > 2048 || Long.bitCount(grainSectors) != 1) {
@@ -99,7 +102,7 @@ public final class SparseExtent implements Disk {
                 throw new ConversionException(FindingCode.IMAGE_TRUNCATED,
                         "the stream-optimized VMDK's footer, which holds where its grain directory is, is not in its last 1024 bytes");
             }
-            gd = Reads.u64le(footer, 56);
+            gd = Bytes.u64le(footer, 56);
         }
         if (!within(source, gd, tables) && (header.flags() & FLAG_RGD) != 0 && within(source, header.rgdSector(), tables)) {
             gd = header.rgdSector(); // the primary directory is gone; the redundant one says the same
@@ -182,8 +185,8 @@ public final class SparseExtent implements Disk {
         if (cachedGrain == index) return;
         byte[] marker = new byte[12];
         Reads.fully(source, sector * 512, marker, 0, 12, "the marker of grain " + index);
-        long lba = Reads.u64le(marker, 0);
-        long length = Reads.u32le(marker, 8);
+        long lba = Bytes.u64le(marker, 0);
+        long length = Bytes.u32le(marker, 8);
         if (lba != index * header.grainSectors()) throw corrupt("the grain table points grain " + index + " at the grain for sector " + lba);
         if (length == 0 || length > deflated.length) throw corrupt("grain " + index + " says it is " + length + " bytes compressed");
         Reads.fully(source, sector * 512 + 12, deflated, 0, (int) length, "compressed grain " + index);

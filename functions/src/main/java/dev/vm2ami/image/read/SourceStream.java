@@ -1,4 +1,4 @@
-package dev.vm2ami.image.convert;
+package dev.vm2ami.image.read;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,9 +8,9 @@ import java.io.InputStream;
  * source makes few requests. Its own failures are {@link SourceFailure}s, so they are not mistaken
  * for damaged compressed data.
  */
-final class SourceStream extends InputStream {
+public final class SourceStream extends InputStream {
     /** Reading the storage failed: worth a retry, not a finding about the image. */
-    static final class SourceFailure extends IOException {
+    public static final class SourceFailure extends IOException {
         SourceFailure(IOException cause) {
             super(cause.getMessage(), cause);
         }
@@ -22,7 +22,7 @@ final class SourceStream extends InputStream {
     private int start;
     private int end;
 
-    SourceStream(ByteSource source, long from, int bufferSize) {
+    public SourceStream(ByteSource source, long from, int bufferSize) {
         this.source = source;
         this.pos = from;
         this.buffer = new byte[bufferSize];

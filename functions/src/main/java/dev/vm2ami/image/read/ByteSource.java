@@ -1,6 +1,5 @@
-package dev.vm2ami.image.convert;
+package dev.vm2ami.image.read;
 
-import dev.vm2ami.inspect.ByteRangeReader;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -65,6 +64,28 @@ public interface ByteSource extends Closeable {
             @Override
             public String toString() {
                 return path.toString();
+            }
+        };
+    }
+
+    /** A window onto an image (the inspector's {@link Region}); its reads are counted by the reader underneath. */
+    static ByteSource of(Region region) {
+        return new ByteSource() {
+            @Override
+            public long size() {
+                return region.length();
+            }
+
+            @Override
+            public int read(long pos, byte[] b, int off, int len) throws IOException {
+                byte[] data = region.read(pos, len);
+                System.arraycopy(data, 0, b, off, data.length);
+                return data.length;
+            }
+
+            @Override
+            public long bytesRead() {
+                return 0;
             }
         };
     }
