@@ -107,6 +107,7 @@ public final class SparseExtent implements BlockDisk {
         if (!within(source, gd, tables) && (header.flags() & FLAG_RGD) != 0 && within(source, header.rgdSector(), tables)) {
             gd = header.rgdSector(); // the primary directory is gone; the redundant one says the same
         }
+        if (gd == 0) throw corrupt("its header gives no grain directory (sector 0)");
         if (!within(source, gd, tables)) throw Reads.truncated("the grain directory", gd * 512, tables * 4, source.size());
         return new SparseExtent(source, header, gd);
     }

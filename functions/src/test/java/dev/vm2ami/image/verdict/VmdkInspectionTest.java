@@ -46,7 +46,8 @@ class VmdkInspectionTest {
         InspectionReport report = Inspect.bytes(SampleImages.monolithicSparseVmdkHeader(2048), "disk.vmdk");
 
         assertThat(report.verdict()).isEqualTo(Verdict.REJECT);
-        assertThat(Inspect.codes(report)).containsExactly("IMAGE_TRUNCATED");
+        assertThat(Inspect.codes(report)).containsExactly("VMDK_CORRUPT");
+        assertThat(report.findings().get(0).message()).contains("no grain directory");
     }
 
     @Test

@@ -3,7 +3,9 @@ package dev.vm2ami.local.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vm2ami.image.container.DiskFormat;
+import dev.vm2ami.sampleimages.Containers;
 import dev.vm2ami.sampleimages.SampleImages;
+import dev.vm2ami.sampleimages.SparseImage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -58,7 +60,7 @@ class CheckCommandTest {
         int status = run("check", goodRaw().toString(), badVmdk().toString());
 
         assertThat(status).isEqualTo(1);
-        assertThat(out.toString()).contains("workstation.vmdk: REJECT").contains("VMDK_NOT_STREAM_OPTIMIZED").contains("fix: ");
+        assertThat(out.toString()).contains("workstation.vmdk: REJECT").contains("VMDK_CORRUPT").contains("fix: ");
     }
 
     @Test
@@ -107,9 +109,27 @@ class CheckCommandTest {
         assertThat(bad.get("verdict").asText()).isEqualTo("REJECT");
         JsonNode finding = bad.get("findings").get(0);
         assertThat(finding.get("severity").asText()).isEqualTo("ERROR");
-        assertThat(finding.get("code").asText()).isEqualTo("VMDK_NOT_STREAM_OPTIMIZED");
-        assertThat(finding.get("message").asText()).contains("monolithicSparse");
-        assertThat(finding.get("fix").asText()).contains("streamOptimized");
+        assertThat(finding.get("code").asText()).isEqualTo("VMDK_CORRUPT");
+        assertThat(finding.get("message").asText()).contains("grain directory");
+        assertThat(finding.get("fix").asText()).contains("recreate");
+    }
+
+    @Test
+    void saysConvertForAFormatVm2amiConvertsAndWhatItConvertsFrom() throws IOException {
+        Path vmdk = Containers.vmdk(SparseImage.of(SampleImages.rawWithLinuxPartition(64 * 1024)), Containers.VmdkOptions.MONOLITHIC_SPARSE)
+                .writeTo(dir.resolve("fusion.vmdk"));
+
+        int status = run("check", vmdk.toString());
+        int jsonStatus = run("check", "--json", vmdk.toString());
+
+        assertThat(status).as("the pipeline takes it: not a rejection").isZero();
+        assertThat(jsonStatus).isZero();
+        assertThat(out.toString()).contains("fusion.vmdk: CONVERT")
+                .contains("conversion: VMDK (monolithicSparse) -> stream-optimized VMDK (./vm2ami convert " + vmdk + " does it here)");
+        JsonNode json = JSON.readTree(out.toString().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow());
+        assertThat(json.get("verdict").asText()).isEqualTo("CONVERT");
+        assertThat(json.get("conversion").get("from").asText()).isEqualTo("VMDK (monolithicSparse)");
+        assertThat(json.get("partitions").get(0).get("fileSystem").asText()).isEqualTo("ext4");
     }
 
     @Test
