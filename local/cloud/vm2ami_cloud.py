@@ -10,7 +10,13 @@ Functions with a real ASL interpreter. This extension adds:
   visibility timeout, redrive to the DLQ) instead of moto's synchronous trigger;
 * S3 event records with versionId and sequencer, as S3 sends them;
 * Step Functions: a state machine can run more than one execution (moto's copy of it fails once
-  one has run).
+  one has run), and its service integrations call as the execution's role;
+* IAM enforced for roles: calls with temporary credentials (the functions, the state machine, the
+  VM Import service role) are held to the role's policies; S3 answers 403 for a missing key to a
+  role that may not list the bucket; CopyImage honours ClientToken.
+
+The moto version is pinned in requirements.txt; vm2ami_localcloud/moto_internals.py lists every
+moto internal the extension patches and is checked at start-up.
 
 Started by the Java CLI (`./vm2ami up`) and by the tests; prints one JSON line
 {"ready": true, "port": N} on stdout when it serves, and exits when stdin closes (its parent
@@ -42,13 +48,19 @@ def main() -> None:
                         help="URL of the Java function host that runs Lambda handlers")
     args = parser.parse_args()
 
+    requirements = os.path.join(HERE, "requirements.txt")
     try:
         import moto  # noqa: F401
         from werkzeug.serving import make_server
     except ImportError as missing:
         print(json.dumps({"ready": False, "error":
-                          f"moto is not installed ({missing}). Install it with: pip install \"moto[server]\""}),
-              flush=True)
+                          f"moto is not installed ({missing}). Install it with: "
+                          f"python3 -m pip install -r {requirements}"}), flush=True)
+        sys.exit(3)
+    from vm2ami_localcloud import moto_internals
+    problem = moto_internals.check(requirements)
+    if problem:
+        print(json.dumps({"ready": False, "error": problem}), flush=True)
         sys.exit(3)
 
     # One line per HTTP request drowns what matters; errors still print.
@@ -57,7 +69,8 @@ def main() -> None:
     from moto.core.config import default_user_config
     default_user_config["stepfunctions"]["execute_state_machine"] = True
 
-    from vm2ami_localcloud import control, import_image, lambda_bridge, s3_events, sfn_fixes
+    from vm2ami_localcloud import control, ec2_fixes, iam_enforcement, import_image, lambda_bridge, s3_events, \
+        sfn_fixes
 
     with open(args.stages, encoding="utf-8") as f:
         stages = json.load(f)["stages"]
@@ -65,6 +78,8 @@ def main() -> None:
     bridge = lambda_bridge.install(args.function_host)
     s3_events.install()
     sfn_fixes.install()
+    ec2_fixes.install()
+    iam_enforcement.install()
 
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     moto_app = DomainDispatcherApplication(create_backend_app)

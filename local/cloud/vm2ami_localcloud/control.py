@@ -1,8 +1,11 @@
 """The local cloud's own endpoints, beside moto's: GET /_vm2ami/simulator (what the ImportImage
 simulator did: every task's stage history, the most tasks ever active at once) and
-GET /_vm2ami/health."""
+GET /_vm2ami/health, GET /_vm2ami/denials (every request a role was denied: principal, action,
+resource)."""
 
 import json
+
+from . import iam_enforcement
 
 
 PREFIX = "/_vm2ami/"
@@ -15,6 +18,8 @@ def wrap(moto_app, simulator):
             return moto_app(environ, start_response)
         if path == PREFIX + "health":
             return _json(start_response, {"ok": True})
+        if path == PREFIX + "denials":
+            return _json(start_response, {"denials": iam_enforcement.denials()})
         if path == PREFIX + "simulator":
             return _json(start_response, simulator.record())
         return _json(start_response, {"error": f"no such endpoint: {path}"}, "404 Not Found")

@@ -26,7 +26,7 @@ from moto.core.responses import ActionResult
 from moto.ec2.exceptions import EC2ClientError
 from moto.ec2.responses import EC2Response
 
-from . import disk_sniff
+from . import disk_sniff, iam_enforcement
 
 FORMATS = ("OVA", "VHD", "VHDX", "VMDK", "RAW")
 
@@ -38,6 +38,8 @@ SERVER_ERROR = "ServerError: an internal error has occurred during conversion."
 UNKNOWN_OS = "ClientError: Unknown OS / Missing OS files."
 INVALID_S3_LOCATION = "ClientError: Invalid S3 source location"
 CANCELLED_BY_USER = "User initiated task cancellation"
+ROLE_INSUFFICIENT = ("ClientError: The service role {role} provided does not exist or does not have sufficient "
+                     "permissions for the service to continue")
 
 # Describe calls that name a throttled task fail in runs longer than the SDK's own retries (3 attempts):
 # calls 1-3 fail, 4-5 answer, 6-9 fail, ...
@@ -191,7 +193,8 @@ class Simulator:
             raise EC2ClientError("InvalidParameter",
                                  "A VM import task fails for VMs with more than 21 volumes attached.")
         role = params.get("RoleName") or "vmimport"
-        if not _role_exists(account, role):
+        if not _role_exists(account, role) or not iam_enforcement.trusts(account, _role_arn(account, role),
+                                                                          "vmie.amazonaws.com"):
             raise EC2ClientError("InvalidParameter",
                                  f"The service role {role} provided does not exist or does not have "
                                  "sufficient permissions")
@@ -211,7 +214,7 @@ class Simulator:
                 return self._task(account, region, self.client_tokens[(account, region, token)])
 
             # Zero size is refused at once, before any task exists.
-            objects = [_find_object(account, bucket, key) for (_, bucket, key) in disks]
+            objects = [_find_object(account, region, bucket, key) for (_, bucket, key) in disks]
             for obj in objects:
                 if obj is not None and obj["size"] == 0:
                     raise EC2ClientError("InvalidParameter",
@@ -237,6 +240,8 @@ class Simulator:
                 fault = None
             if fault == "unknown-os" and not failure:
                 failure = ("converting", UNKNOWN_OS)
+            # EC2 reads the image, and registers the AMI, as the service role: its policies decide.
+            failure = _service_role_failure(account, region, role, disks, objects) or failure
 
             task_id = "import-ami-" + "".join(random.choice("0123456789abcdef") for _ in range(17))
             request = {
@@ -423,6 +428,27 @@ def _role_exists(account, role_name):
     return False
 
 
+def _role_arn(account, role_name):
+    return f"arn:aws:iam::{account}:role/{role_name}"
+
+
+def _service_role_failure(account, region, role, disks, objects):
+    """(stage, message) when the service role may not read an image (or its key) or register the AMI."""
+    documents = iam_enforcement.role_policies(account, role)
+    wanted = []
+    for (_, bucket, key), obj in zip(disks, objects):
+        wanted.append(("validating", "s3:GetBucketLocation", f"arn:aws:s3:::{bucket}"))
+        wanted.append(("validating", "s3:GetObject", f"arn:aws:s3:::{bucket}/{key}"))
+        if obj is not None and obj.get("kmsKeyId"):
+            wanted.append(("validating", "kms:Decrypt", obj["kmsKeyId"]))
+    wanted.append(("preparing ami", "ec2:RegisterImage", f"arn:aws:ec2:{region}::image/*"))
+    for stage, action, resource in wanted:
+        if iam_enforcement.evaluate(documents, action, resource) != "allow":
+            iam_enforcement.record_denial(f"arn:aws:sts::{account}:assumed-role/{role}/AWS-VMImport", action, resource)
+            return stage, ROLE_INSUFFICIENT.format(role=role)
+    return None
+
+
 def _s3_location(container):
     bucket = container.get("UserBucket") or {}
     if bucket.get("S3Bucket") and bucket.get("S3Key"):
@@ -439,7 +465,7 @@ def _s3_location(container):
                          "Each disk container needs a UserBucket (S3Bucket and S3Key) or an S3 Url")
 
 
-def _find_object(account, bucket, key):
+def _find_object(account, region, bucket, key):
     """Size, first and last bytes, and tags of the S3 object, or None when it is not there."""
     from moto.s3.models import s3_backends
     backend = s3_backends[account]["global"]
@@ -457,7 +483,11 @@ def _find_object(account, bucket, key):
         buf.seek(max(0, size - disk_sniff.TAIL_BYTES))
         tail = buf.read(disk_sniff.TAIL_BYTES)
     tags = {t["Key"]: t["Value"] for t in backend.get_object_tagging(obj).get("Tags", [])}
-    return {"bucket": bucket, "key": key, "size": size, "head": head, "tail": tail, "tags": tags}
+    kms_key = obj.kms_key_id if getattr(obj, "encryption", None) == "aws:kms" else None
+    if kms_key and not kms_key.startswith("arn:"):
+        kms_key = f"arn:aws:kms:{region}:{account}:key/{kms_key}"
+    return {"bucket": bucket, "key": key, "size": size, "head": head, "tail": tail, "tags": tags,
+            "kmsKeyId": kms_key}
 
 
 def _tags_for_import_task(params):

@@ -23,6 +23,8 @@ from concurrent.futures import ThreadPoolExecutor
 from moto.awslambda.models import LambdaBackend, LambdaFunction
 from moto.core.exceptions import JsonRESTError
 
+from . import iam_enforcement
+
 _host_url = ""
 
 
@@ -43,7 +45,18 @@ def _invoke_via_function_host(self, event=None):
         message = json.dumps({"errorType": "Runtime.Unavailable",
                               "errorMessage": "no function host is attached to this local cloud"})
         return message, True, ""
+    try:
+        # Lambda gives the function its execution role's temporary credentials, nothing else.
+        session = iam_enforcement.session_for(self.account_id, self.region, self.role, "lambda.amazonaws.com",
+                                              self.function_name)
+    except iam_enforcement.RoleNotAssumable as e:
+        message = json.dumps({"errorType": "Lambda.InvalidRole",
+                              "errorMessage": f"The role defined for the function cannot be assumed by Lambda: {e}"})
+        return message, True, ""
     request = {
+        "credentials": {"accessKeyId": session.access_key_id, "secretAccessKey": session.secret_access_key,
+                        "sessionToken": session.session_token,
+                        "expiration": session.expiration.strftime("%Y-%m-%dT%H:%M:%SZ")},
         "functionName": self.function_name,
         "functionArn": self.function_arn,
         "handler": self.handler,

@@ -1,0 +1,198 @@
+"""The extension in a running local cloud, through boto3: roles held to their policies, the user not;
+S3's 403 for a missing key; the VM Import role deciding what EC2 reads; CopyImage's ClientToken."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+import unittest
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CLOUD = os.path.join(HERE, "..", "vm2ami_cloud.py")
+STAGES = os.path.join(HERE, "..", "..", "..", "functions", "src", "main", "resources", "dev", "vm2ami",
+                      "importtask", "import-stages.json")
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+
+
+def trust(service):
+    return json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}]})
+
+
+def policy(*statements):
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def raw_disk():
+    mbr = bytearray(1024 * 1024)
+    mbr[446 + 4] = 0x83  # one Linux partition
+    mbr[510:512] = b"\x55\xaa"
+    return bytes(mbr)
+
+
+class LocalCloudTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.process = subprocess.Popen(
+            [sys.executable, "-u", CLOUD, "--stages", STAGES, "--time-scale", "0.0005"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        line = cls.process.stdout.readline()
+        status = json.loads(line)
+        if not status.get("ready"):
+            raise RuntimeError(f"the local cloud did not start: {line}")
+        cls.endpoint = f"http://127.0.0.1:{status['port']}"
+        cls.user = boto3.Session(aws_access_key_id="anything", aws_secret_access_key="anything", region_name=REGION)
+        cls.s3 = cls.client("s3")
+        cls.iam = cls.client("iam")
+        cls.s3.create_bucket(Bucket="images")
+        cls.s3.put_object(Bucket="images", Key="disk.raw", Body=raw_disk())
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.process.stdin.close()
+        cls.process.wait(10)
+        cls.process.stdout.close()
+
+    @classmethod
+    def client(cls, service, session=None):
+        return (session or cls.user).client(service, endpoint_url=cls.endpoint,
+                                            config=Config(retries={"max_attempts": 1}))
+
+    def role_session(self, name, trusted, *statements):
+        self.iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust(trusted))
+        if statements:
+            self.iam.put_role_policy(RoleName=name, PolicyName="p", PolicyDocument=policy(*statements))
+        creds = self.client("sts").assume_role(RoleArn=f"arn:aws:iam::{ACCOUNT}:role/{name}",
+                                               RoleSessionName="test")["Credentials"]
+        return boto3.Session(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                             aws_session_token=creds["SessionToken"], region_name=REGION)
+
+    def error_code(self, call):
+        with self.assertRaises(ClientError) as caught:
+            call()
+        return caught.exception.response["Error"]["Code"]
+
+    def test_the_users_own_key_is_unrestricted(self):
+        self.client("s3").put_object(Bucket="images", Key="by-user.txt", Body=b"x")
+        self.client("ec2").describe_images(Owners=["self"])
+
+    def test_a_role_may_do_what_its_policy_allows_and_nothing_else(self):
+        session = self.role_session("reader", "lambda.amazonaws.com",
+                                    {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::images/*"})
+        s3 = self.client("s3", session)
+        self.assertEqual(s3.get_object(Bucket="images", Key="disk.raw")["ContentLength"], 1024 * 1024)
+        self.assertEqual(self.error_code(lambda: s3.put_object(Bucket="images", Key="new.raw", Body=b"x")),
+                         "AccessDenied")
+        ec2 = self.client("ec2", session)
+        self.assertEqual(self.error_code(lambda: ec2.describe_images(Owners=["self"])), "UnauthorizedOperation")
+        denials = json.loads(__import__("urllib.request").request.urlopen(self.endpoint + "/_vm2ami/denials").read())
+        self.assertIn({"principal": f"arn:aws:sts::{ACCOUNT}:assumed-role/reader/test", "action": "ec2:DescribeImages",
+                       "resource": "*"}, denials["denials"])
+
+    def test_a_missing_key_is_403_without_list_bucket_and_404_with_it(self):
+        get_only = self.role_session("no-list", "lambda.amazonaws.com",
+                                     {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::images/*"})
+        s3 = self.client("s3", get_only)
+        self.assertEqual(self.error_code(lambda: s3.get_object(Bucket="images", Key="missing.json")), "AccessDenied")
+        self.assertEqual(self.error_code(lambda: s3.head_object(Bucket="images", Key="missing.json")), "403")
+        with_list = self.role_session("with-list", "lambda.amazonaws.com",
+                                      {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::images/*"},
+                                      {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::images"})
+        s3 = self.client("s3", with_list)
+        self.assertEqual(self.error_code(lambda: s3.get_object(Bucket="images", Key="missing.json")), "NoSuchKey")
+
+    def test_list_bucket_scoped_by_prefix_is_enforced_on_the_prefix(self):
+        session = self.role_session("lister", "lambda.amazonaws.com",
+                                    {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::images",
+                                     "Condition": {"StringLike": {"s3:prefix": "disk*"}}})
+        s3 = self.client("s3", session)
+        self.assertEqual(s3.list_objects_v2(Bucket="images", Prefix="disk.raw")["KeyCount"], 1)
+        self.assertEqual(self.error_code(lambda: s3.list_objects_v2(Bucket="images", Prefix="other")), "AccessDenied")
+
+    def test_import_image_needs_pass_role_on_the_service_role(self):
+        self.iam.create_role(RoleName="svc", AssumeRolePolicyDocument=trust("vmie.amazonaws.com"))
+        session = self.role_session("submitter", "lambda.amazonaws.com",
+                                    {"Effect": "Allow", "Action": "ec2:ImportImage", "Resource": "*"})
+        ec2 = self.client("ec2", session)
+        containers = [{"Format": "raw", "UserBucket": {"S3Bucket": "images", "S3Key": "disk.raw"}}]
+        self.assertEqual(self.error_code(lambda: ec2.import_image(RoleName="svc", DiskContainers=containers)),
+                         "UnauthorizedOperation")
+
+    def test_the_service_role_without_s3_access_fails_the_task_like_ec2(self):
+        self.iam.create_role(RoleName="svc-no-s3", AssumeRolePolicyDocument=trust("vmie.amazonaws.com"))
+        self.iam.put_role_policy(RoleName="svc-no-s3", PolicyName="p", PolicyDocument=policy(
+            {"Effect": "Allow", "Action": "ec2:RegisterImage", "Resource": "*"}))
+        ec2 = self.client("ec2")
+        task = ec2.import_image(RoleName="svc-no-s3", DiskContainers=[
+            {"Format": "raw", "UserBucket": {"S3Bucket": "images", "S3Key": "disk.raw"}}])["ImportTaskId"]
+        final = self.wait_for_end(ec2, task)
+        self.assertEqual(final["Status"], "deleted")
+        self.assertEqual(final["StatusMessage"], "ClientError: The service role svc-no-s3 provided does not exist "
+                                                 "or does not have sufficient permissions for the service to continue")
+
+    def test_a_service_role_that_vm_import_may_not_assume_is_refused_at_once(self):
+        self.iam.create_role(RoleName="svc-wrong-trust", AssumeRolePolicyDocument=trust("lambda.amazonaws.com"))
+        ec2 = self.client("ec2")
+        self.assertEqual(self.error_code(lambda: ec2.import_image(RoleName="svc-wrong-trust", DiskContainers=[
+            {"Format": "raw", "UserBucket": {"S3Bucket": "images", "S3Key": "disk.raw"}}])), "InvalidParameter")
+
+    def test_the_service_role_with_s3_access_imports(self):
+        self.iam.create_role(RoleName="svc-ok", AssumeRolePolicyDocument=trust("vmie.amazonaws.com"))
+        self.iam.put_role_policy(RoleName="svc-ok", PolicyName="p", PolicyDocument=policy(
+            {"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetBucketLocation"], "Resource": "arn:aws:s3:::images*"},
+            {"Effect": "Allow", "Action": "ec2:RegisterImage", "Resource": "*"}))
+        ec2 = self.client("ec2")
+        task = ec2.import_image(RoleName="svc-ok", DiskContainers=[
+            {"Format": "raw", "UserBucket": {"S3Bucket": "images", "S3Key": "disk.raw"}}])["ImportTaskId"]
+        self.assertEqual(self.wait_for_end(ec2, task)["Status"], "completed")
+
+    def test_copy_image_with_the_same_client_token_copies_once(self):
+        ec2 = self.client("ec2")
+        source = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+        first = ec2.copy_image(SourceImageId=source, SourceRegion=REGION, Name="copy-once", ClientToken="t-1")
+        again = ec2.copy_image(SourceImageId=source, SourceRegion=REGION, Name="copy-once", ClientToken="t-1")
+        self.assertEqual(first["ImageId"], again["ImageId"])
+        named = ec2.describe_images(Filters=[{"Name": "name", "Values": ["copy-once"]}])["Images"]
+        self.assertEqual(len(named), 1)
+        self.assertEqual(self.error_code(lambda: ec2.copy_image(SourceImageId=source, SourceRegion=REGION,
+                                                                Name="other-name", ClientToken="t-1")),
+                         "IdempotentParameterMismatch")
+
+    def wait_for_end(self, ec2, task_id):
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            task = ec2.describe_import_image_tasks(ImportTaskIds=[task_id])["ImportImageTasks"][0]
+            if task["Status"] in ("completed", "deleted"):
+                return task
+            time.sleep(0.2)
+        self.fail(f"{task_id} did not end within 60 s")
+
+
+class MotoPinTest(unittest.TestCase):
+    def test_the_installed_moto_is_the_pinned_one_with_every_patched_internal(self):
+        sys.path.insert(0, os.path.join(HERE, ".."))
+        from vm2ami_localcloud import moto_internals
+        self.assertIsNone(moto_internals.check(os.path.join(HERE, "..", "requirements.txt")))
+
+    def test_another_moto_version_is_named_in_one_line(self):
+        sys.path.insert(0, os.path.join(HERE, ".."))
+        from vm2ami_localcloud import moto_internals
+        pinned = os.path.join(HERE, "wrong-requirements.txt")
+        with open(pinned, "w", encoding="utf-8") as f:
+            f.write("moto[server]==4.0.0\n")
+        try:
+            message = moto_internals.check(pinned)
+        finally:
+            os.remove(pinned)
+        self.assertIn("the local cloud needs moto 4.0.0", message)
+        self.assertNotIn("\n", message)
+
+
+if __name__ == "__main__":
+    unittest.main()
