@@ -48,6 +48,8 @@ def main() -> None:
                         help="URL of the Java function host that runs Lambda handlers")
     args = parser.parse_args()
 
+    # AWS managed policies exist, so a template's ManagedPolicyArns attach (and are enforced) as on AWS.
+    os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
     requirements = os.path.join(HERE, "requirements.txt")
     try:
         import moto  # noqa: F401

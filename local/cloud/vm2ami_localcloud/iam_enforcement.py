@@ -255,6 +255,12 @@ def requests_for(service, action, params, region, account, default_resource):
         return [(full, arn or "*", {})]
     if service == "sns":
         return [(full, _first(params, "TopicArn") or _first(params, "TargetArn") or "*", {})]
+    if service == "lambda":
+        if action == "Invoke":
+            function = _first(params, "FunctionName")
+            if function and not function.startswith("arn:"):
+                function = f"arn:aws:lambda:{region}:{account}:function:{function}"
+            return [("lambda:InvokeFunction", function or "*", {})]
     if service == "sqs":
         url = _first(params, "QueueUrl") or ""
         name = url.rstrip("/").split("/")[-1] if url else _first(params, "QueueName")
@@ -266,21 +272,6 @@ def requests_for(service, action, params, region, account, default_resource):
 
 _S3_VERSIONED = {"GetObject": "GetObjectVersion", "GetObjectTagging": "GetObjectVersionTagging",
                  "PutObjectTagging": "PutObjectVersionTagging", "DeleteObject": "DeleteObjectVersion"}
-
-
-def _caller(response, iam_request_cls):
-    """The assumed role behind the request's temporary credentials, after moto checked the signature."""
-    from urllib.parse import urlparse
-    parsed = urlparse(response.uri)
-    path = parsed.path + ("?" + parsed.query if parsed.query else "")
-    request = iam_request_cls(account_id=response.current_account, method=response.method, path=path,
-                              data=response.data, body=response.raw_body, headers=response.headers,
-                              action=response._get_action())
-    request.check_signature()
-    key = request._access_key
-    if not hasattr(key, "_owner_role_name"):
-        return None, request
-    return key, request
 
 
 def _expired(account, access_key_id):
@@ -312,6 +303,22 @@ class _Forbidden(_RESTError):
     code = 403
 
 
+def _session_from_token(account, headers):
+    """(role name, principal ARN) of the STS session whose access key and token the request carries."""
+    from moto.sts.models import sts_backends
+    authorization = headers.get("Authorization") or ""
+    key_id = authorization.partition("Credential=")[2].partition("/")[0]
+    token = headers.get("X-Amz-Security-Token") or headers.get("x-amz-security-token")
+    for backend in sts_backends[account].values():
+        for session in backend.assumed_roles:
+            if session.access_key_id == key_id and session.session_token == token:
+                role_name = session.role_arn.split("/")[-1]
+                return role_name, f"arn:aws:sts::{account}:assumed-role/{role_name}/{session.session_name}", key_id
+    error = JsonRESTError("UnrecognizedClientException", "The security token included in the request is invalid.")
+    error.code = 403
+    raise error
+
+
 def _has_session_token(headers):
     return bool(headers.get("X-Amz-Security-Token") or headers.get("x-amz-security-token"))
 
@@ -319,18 +326,18 @@ def _has_session_token(headers):
 def _authorize(self, iam_request_cls, resource="*"):
     if not _has_session_token(self.headers):
         return  # not an assumed role: the user's own calls stay unrestricted
-    key, request = _caller(self, iam_request_cls)
-    if key is None:
-        return
     account = self.current_account
-    if _expired(account, key._access_key_id):
-        if request._service in ("states", "lambda"):
+    # The session token (a secret only the session's holder has) identifies the caller; moto's own
+    # signature recomputation is skipped, as it fails for some encoded paths (Lambda's ARNs).
+    role_name, principal, key_id = _session_from_token(account, self.headers)
+    scope = (self.headers.get("Authorization") or "").partition("Credential=")[2].partition(",")[0].split("/")
+    region, service = (scope[2], scope[3]) if len(scope) >= 4 else (self.region, "")
+    if _expired(account, key_id):
+        if service in ("states", "lambda"):
             raise JsonRESTError("ExpiredTokenException", "The security token included in the request is expired")
         raise _Forbidden("ExpiredToken", "The security token included in the request is expired")
-    service = request._service
-    action = request._action.split(":", 1)[1]
-    principal = key.arn
-    region = request._region
+    action = self._get_action()
+    action = action[0] if isinstance(action, list) else action
     if service == "s3":
         querystring = getattr(self, "querystring", {}) or {}
         if "versionId" in querystring and action in _S3_VERSIONED:
@@ -339,19 +346,24 @@ def _authorize(self, iam_request_cls, resource="*"):
         if action == "ListBucket":
             context["s3:prefix"] = (querystring.get("prefix") or [""])[0]
         checks = [(f"s3:{action}", resource, context)]
+    elif service == "lambda":
+        from urllib.parse import unquote
+        path = getattr(self, "path", "") or ""
+        function = unquote(path.rsplit("/", 2)[-2]) if "/functions/" in path else ""
+        checks = requests_for(service, action, {"FunctionName": function}, region, account, resource)
     else:
         params = _flat_params(self)
         checks = requests_for(service, action, params, region, account, resource)
     for (wanted, on, context) in checks:
         try:
-            check(account, key._owner_role_name, principal, wanted, on, context)
+            check(account, role_name, principal, wanted, on, context)
         except AccessDenied as denied:
             raise _denied_error(service, denied) from None
     if service == "s3":
-        _missing_key_is_403(self, account, key, principal, action, resource)
+        _missing_key_is_403(self, account, role_name, principal, action, resource)
 
 
-def _missing_key_is_403(response, account, key, principal, action, resource):
+def _missing_key_is_403(response, account, role_name, principal, action, resource):
     """S3 answers 403, not 404, for a key that does not exist when the caller may not list the bucket."""
     if action not in ("GetObject", "GetObjectVersion", "GetObjectTagging", "GetObjectVersionTagging"):
         return
@@ -368,7 +380,7 @@ def _missing_key_is_403(response, account, key, principal, action, resource):
         found = None
     if found is not None:
         return
-    if evaluate(role_policies(account, key._owner_role_name), "s3:ListBucket", f"arn:aws:s3:::{bucket}") == "allow":
+    if evaluate(role_policies(account, role_name), "s3:ListBucket", f"arn:aws:s3:::{bucket}") == "allow":
         return  # S3 may then say 404 NoSuchKey
     with _lock:
         _denials.append((principal, f"s3:{action}", resource))
@@ -400,31 +412,6 @@ def install():
     global _original
     _original = ActionAuthenticatorMixin._authenticate_and_authorize_action
     ActionAuthenticatorMixin._authenticate_and_authorize_action = _authorize
-    _install_lambda_invoke_check()
-
-
-def _install_lambda_invoke_check():
-    """moto's Lambda API does not authorize at all; Invoke is what the state machine's role needs."""
-    from moto.awslambda.responses import LambdaResponse
-    original_invoke = LambdaResponse.invoke
-
-    def invoke(self):
-        name = self.path.rsplit("/", 2)[-2] if "/invocations" in self.path else ""
-        from urllib.parse import unquote
-        name = unquote(name)
-        if name and not name.startswith("arn:"):
-            name = f"arn:aws:lambda:{self.region}:{self.current_account}:function:{name}"
-        if _has_session_token(self.headers):
-            from moto.iam.access_control import IAMRequest
-            key, _ = _caller(self, IAMRequest)
-            if key is not None:
-                try:
-                    check(self.current_account, key._owner_role_name, key.arn, "lambda:InvokeFunction", name)
-                except AccessDenied as denied:
-                    raise _denied_error("lambda", denied) from None
-        return original_invoke(self)
-
-    LambdaResponse.invoke = invoke
 
 
 # ---- services acting as a role -------------------------------------------------------------------

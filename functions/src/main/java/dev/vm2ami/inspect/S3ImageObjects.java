@@ -35,6 +35,9 @@ public final class S3ImageObjects implements ImageObjects {
             return Optional.empty();
         } catch (S3Exception e) {
             if (e.statusCode() == 404) return Optional.empty();
+            // Without s3:ListBucket S3 answers 403 for a missing key (an extent file that is not there):
+            // the listing of exactly this key tells a missing object from a denied one.
+            if (e.statusCode() == 403 && versionId == null && !listed(bucket, key)) return Optional.empty();
             throw new TransientFailure("HeadObject of s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
         } catch (SdkException e) {
             throw new TransientFailure("HeadObject of s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
@@ -43,13 +46,32 @@ public final class S3ImageObjects implements ImageObjects {
 
     @Override
     public Optional<String> manifest(String bucket, String key) {
+        if (key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
+            return Optional.empty(); // S3 keys have at most 1024 bytes: no manifest can exist for this image
+        }
         try {
             return Optional.of(s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asUtf8String());
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
             if (e.statusCode() == 404) return Optional.empty();
+            // Without s3:ListBucket, S3 answers 403 for a key that does not exist: ask the listing (the role may list
+            // exactly this prefix) whether the manifest is there before calling it a denial.
+            if (e.statusCode() == 403 && !listed(bucket, key)) return Optional.empty();
             throw new TransientFailure("reading the sidecar manifest s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** S3's limit on the length of a key, in UTF-8 bytes. */
+    static final int MAX_KEY_BYTES = 1024;
+
+    private boolean listed(String bucket, String key) {
+        try {
+            return s3.listObjectsV2(r -> r.bucket(bucket).prefix(key).maxKeys(1)).contents().stream()
+                    .anyMatch(o -> o.key().equals(key));
+        } catch (SdkException e) {
+            throw new TransientFailure("listing s3://" + bucket + "/" + key + " (to tell a missing object from an "
+                    + "unreadable one) failed: " + e.getMessage(), e);
         }
     }
 

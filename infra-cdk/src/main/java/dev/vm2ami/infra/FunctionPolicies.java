@@ -17,8 +17,8 @@ import java.util.Optional;
  * @param kmsKeyArn        the operator's key for the bucket and the AMI snapshots, if any
  * @param vmImportRoleArn  the only role the submit function may pass to EC2
  */
-record FunctionPolicies(Arns arns, String imageObjectsArn, Optional<String> kmsKeyArn, String vmImportRoleArn,
-                        String stateMachineArn, String executionsArn) {
+record FunctionPolicies(Arns arns, String bucketArn, String imagePrefix, String imageObjectsArn, Optional<String> kmsKeyArn,
+                        String vmImportRoleArn, String stateMachineArn, String executionsArn) {
 
     /** The actions with no resource-level permissions, allowed on {@code *}. */
     static final List<String> UNSCOPED_ACTIONS = List.of("ec2:DescribeImportImageTasks", "ec2:DescribeImages",
@@ -35,6 +35,10 @@ record FunctionPolicies(Arns arns, String imageObjectsArn, Optional<String> kmsK
                 // Reads the image and its sidecar manifest by version, tags included.
                 out.add(allow(List.of("s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectTagging",
                         "s3:GetObjectVersionTagging"), imageObjectsArn));
+                // Without it S3 answers 403 for a sidecar manifest that does not exist; the step then lists exactly
+                // that key to tell "none" from "denied". Only keys under the image prefix can be listed.
+                out.add(PolicyStatement.Builder.create().actions(List.of("s3:ListBucket")).resources(List.of(bucketArn))
+                        .conditions(Map.of("StringLike", Map.of("s3:prefix", imagePrefix + "*"))).build());
                 kmsKeyArn.ifPresent(key -> out.add(viaService(allow(List.of("kms:Decrypt"), key), "s3")));
             }
             case SUBMIT -> {

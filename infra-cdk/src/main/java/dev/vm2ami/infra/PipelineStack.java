@@ -44,7 +44,8 @@ public final class PipelineStack extends Stack {
                 config.kmsKeyArn());
         PipelineSettings settings = config.settings().withVmimportRoleName(vmImportRole.role().getRoleName());
 
-        FunctionPolicies policies = new FunctionPolicies(arns, images.imageObjectsArn(), config.kmsKeyArn(),
+        FunctionPolicies policies = new FunctionPolicies(arns, images.bucket().getBucketArn(), config.settings().imagePrefix(),
+                images.imageObjectsArn(), config.kmsKeyArn(),
                 vmImportRole.role().getRoleArn(), stateMachineArn, arns.executions(stateMachineName));
         PipelineFunctions functions = new PipelineFunctions(this, "Functions", config.stackName(), functionsArtifact,
                 settings, stateMachineArn, policies, config.logRetentionDays());

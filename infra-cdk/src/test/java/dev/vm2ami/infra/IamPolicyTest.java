@@ -69,7 +69,13 @@ class IamPolicyTest {
         Set<String> objects = Set.of(bucket() + ".Arn/*");
         assertThat(permissions(PipelineFunction.INSPECT, defaults)).isEqualTo(withBasics(PipelineFunction.INSPECT, defaults, Map.of(
                 "s3:GetObject", objects, "s3:GetObjectVersion", objects,
-                "s3:GetObjectTagging", objects, "s3:GetObjectVersionTagging", objects)));
+                "s3:GetObjectTagging", objects, "s3:GetObjectVersionTagging", objects,
+                "s3:ListBucket", Set.of(bucket() + ".Arn"))));
+        assertThat(statement(defaults, PipelineFunction.INSPECT, "s3:ListBucket").conditions())
+                .isEqualTo(Map.of("StringLike", Map.of("s3:prefix", "*")));
+        assertThat(statement(withOptions, PipelineFunction.INSPECT, "s3:ListBucket").conditions())
+                .as("only keys under the image prefix can be listed")
+                .isEqualTo(Map.of("StringLike", Map.of("s3:prefix", "incoming/*")));
         assertThat(permissions(PipelineFunction.INSPECT, withOptions))
                 .containsEntry("s3:GetObject", Set.of(bucket() + ".Arn/incoming/*"))
                 .containsEntry("kms:Decrypt", Set.of(KEY));

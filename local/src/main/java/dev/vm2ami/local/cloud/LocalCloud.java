@@ -63,10 +63,9 @@ public final class LocalCloud implements AutoCloseable {
         FunctionHost host = null;
         Process process = null;
         try {
+            // Each function gets its own role's temporary credentials with each invocation (lambda_bridge).
             host = FunctionHost.start(options.functionsArtifact(), work, Map.of(
-                    "AWS_ENDPOINT_URL", endpoint.toString(),
-                    "AWS_ACCESS_KEY_ID", ACCESS_KEY,
-                    "AWS_SECRET_ACCESS_KEY", SECRET_KEY), options.maxWorkersPerFunction());
+                    "AWS_ENDPOINT_URL", endpoint.toString()), options.maxWorkersPerFunction());
             Path cloudDir = CloudResources.unpack(work.resolve("cloud"));
             List<String> command = new ArrayList<>(List.of(
                     options.python(), "-u", cloudDir.resolve("vm2ami_cloud.py").toString(),

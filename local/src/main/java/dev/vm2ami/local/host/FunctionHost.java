@@ -36,6 +36,8 @@ public final class FunctionHost implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** How long an invocation waits for a busy function before it is throttled (TooManyRequestsException). */
     static final java.time.Duration THROTTLE_AFTER = java.time.Duration.ofSeconds(30);
+    /** Workers are retired this long before their role credentials expire (the local cloud renews them 15 minutes ahead). */
+    static final java.time.Duration CREDENTIALS_MARGIN = java.time.Duration.ofMinutes(10);
 
     private final WorkerLaunch launch;
     private final int maxWorkersPerFunction;
@@ -118,7 +120,8 @@ public final class FunctionHost implements AutoCloseable {
                     request.path("memoryMb").asInt(128),
                     request.path("region").asText("us-east-1"),
                     environment,
-                    JSON.writeValueAsBytes(request.path("event")));
+                    JSON.writeValueAsBytes(request.path("event")),
+                    credentials(request.path("credentials")));
             InvocationResult result;
             try {
                 result = invoke(invocation);
@@ -140,6 +143,13 @@ public final class FunctionHost implements AutoCloseable {
                 out.write(body);
             }
         }
+    }
+
+    private static java.util.Optional<Invocation.RoleCredentials> credentials(JsonNode c) {
+        if (c.isMissingNode() || c.isNull()) return java.util.Optional.empty();
+        return java.util.Optional.of(new Invocation.RoleCredentials(c.path("accessKeyId").asText(),
+                c.path("secretAccessKey").asText(), c.path("sessionToken").asText(),
+                java.time.Instant.parse(c.path("expiration").asText())));
     }
 
     @Override
@@ -168,10 +178,14 @@ public final class FunctionHost implements AutoCloseable {
                 }
                 if (closed) throw new IOException("the function host is closed");
                 all.removeIf(w -> !w.alive());
+                // A worker whose role credentials run out soon is retired; a new one gets fresh ones.
+                java.time.Instant freshUntil = java.time.Instant.now().plus(CREDENTIALS_MARGIN);
                 for (Iterator<Worker> it = idle.iterator(); it.hasNext(); ) {
                     Worker w = it.next();
                     it.remove();
-                    if (w.alive()) return w;
+                    if (w.alive() && w.credentialsValidUntil(freshUntil)) return w;
+                    w.close();
+                    all.remove(w);
                 }
                 if (all.size() < maxWorkersPerFunction) {
                     Worker w = Worker.start(spec, launch);

@@ -2,7 +2,12 @@ package dev.vm2ami.local.host;
 
 import java.util.Map;
 
-/** One Lambda invocation as the local cloud asks the host for it. */
+/**
+ * One Lambda invocation as the local cloud asks the host for it.
+ *
+ * @param credentials the execution role's temporary credentials, as Lambda gives a function; empty
+ *                    for a host used without a local cloud (the host's own tests)
+ */
 public record Invocation(
         String functionName,
         String functionArn,
@@ -11,10 +16,27 @@ public record Invocation(
         int memoryMb,
         String region,
         Map<String, String> environment,
-        byte[] event) {
+        byte[] event,
+        java.util.Optional<RoleCredentials> credentials) {
 
     public Invocation {
         environment = Map.copyOf(environment);
+    }
+
+    public Invocation(String functionName, String functionArn, String handler, int timeoutSeconds, int memoryMb,
+                      String region, Map<String, String> environment, byte[] event) {
+        this(functionName, functionArn, handler, timeoutSeconds, memoryMb, region, environment, event,
+                java.util.Optional.empty());
+    }
+
+    /** Temporary credentials of a role (what STS AssumeRole answers). */
+    public record RoleCredentials(String accessKeyId, String secretAccessKey, String sessionToken,
+                                  java.time.Instant expiration) {
+        /** Lambda's variables for the credential provider chain. */
+        Map<String, String> environment() {
+            return Map.of("AWS_ACCESS_KEY_ID", accessKeyId, "AWS_SECRET_ACCESS_KEY", secretAccessKey,
+                    "AWS_SESSION_TOKEN", sessionToken);
+        }
     }
 
     /** Functions with the same configuration can share warm workers. */

@@ -26,12 +26,19 @@ final class Worker implements AutoCloseable {
     private final String functionName;
     private final RuntimeApi api;
     private final Process process;
+    private final java.util.Optional<java.time.Instant> credentialsExpire;
     private volatile boolean closed;
 
-    private Worker(String functionName, RuntimeApi api, Process process) {
+    private Worker(String functionName, RuntimeApi api, Process process, java.util.Optional<java.time.Instant> credentialsExpire) {
         this.functionName = functionName;
         this.api = api;
         this.process = process;
+        this.credentialsExpire = credentialsExpire;
+    }
+
+    /** Whether its role credentials stay valid until {@code instant} (a worker without any always does). */
+    boolean credentialsValidUntil(java.time.Instant instant) {
+        return credentialsExpire.map(expiry -> expiry.isAfter(instant)).orElse(true);
     }
 
     static Worker start(Invocation spec, WorkerLaunch launch) throws IOException {
@@ -70,10 +77,11 @@ final class Worker implements AutoCloseable {
         env.put("AWS_LAMBDA_LOG_STREAM_NAME", "local/[$LATEST]" + Long.toHexString(System.nanoTime()));
         env.put("AWS_REGION", spec.region());
         env.put("AWS_DEFAULT_REGION", spec.region());
-        env.putAll(launch.cloudEnvironment()); // credentials and AWS_ENDPOINT_URL of the local cloud
+        env.putAll(launch.cloudEnvironment()); // AWS_ENDPOINT_URL of the local cloud
+        spec.credentials().ifPresent(c -> env.putAll(c.environment())); // the execution role's, as on Lambda
         env.putAll(spec.environment());
         Process process = builder.start();
-        Worker worker = new Worker(spec.functionName(), api, process);
+        Worker worker = new Worker(spec.functionName(), api, process, spec.credentials().map(Invocation.RoleCredentials::expiration));
         worker.pumpLogs(launch.logFile(spec.functionName()));
         process.onExit().thenRun(() -> api.failAll(InvocationResult.error("Runtime.ExitError",
                 "RequestId: worker exited. Error: Runtime exited with error: exit status " + process.exitValue())));

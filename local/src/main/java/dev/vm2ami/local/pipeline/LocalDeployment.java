@@ -2,6 +2,7 @@ package dev.vm2ami.local.pipeline;
 
 import dev.vm2ami.local.cloud.LocalCloud;
 import dev.vm2ami.local.cloud.LocalCloudOptions;
+import dev.vm2ami.local.stack.TemplateDeployer;
 import dev.vm2ami.wiring.PipelineFunction;
 import software.amazon.awssdk.core.SdkBytes;
 
@@ -37,9 +38,13 @@ public final class LocalDeployment implements AutoCloseable {
     public static LocalDeployment start(LocalCloudOptions options) throws IOException {
         LocalCloud cloud = LocalCloud.start(options);
         try {
-            PipelineResources pipeline = LocalPipeline.deploy(cloud, LocalPipeline.settingsFor(options.timeScale()));
-            // On AWS the reconciler runs every 30 minutes; on the local clock that is seconds.
-            long seconds = Math.max(10, Math.round(30 * 60 * options.timeScale()));
+            PipelineResources pipeline = LocalPipeline.deploy(cloud);
+            // The stack's schedule (EventBridge, every 30 minutes on AWS) on the local clock: seconds.
+            Duration every = pipeline.schedules().stream()
+                    .filter(s -> s.functionName().equals(pipeline.functionNames().get(PipelineFunction.RECONCILE)))
+                    .map(TemplateDeployer.Schedule::every).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("the stack schedules no reconciler"));
+            long seconds = Math.max(10, Math.round(every.toSeconds() * options.timeScale()));
             return new LocalDeployment(cloud, pipeline, Duration.ofSeconds(seconds));
         } catch (RuntimeException e) {
             cloud.close();

@@ -18,7 +18,10 @@ class PermissionsScenarioTest {
     void aMissingVmImportServiceRoleFailsTheImageWithPermissionsAndNamesTheRole(LocalCloud cloud) {
         try (PipelineHarness harness = new PipelineHarness(cloud)) {
             String role = harness.pipeline().vmimportRoleName();
-            cloud.clients().iam().deleteRole(r -> r.roleName(role));
+            var iam = cloud.clients().iam();
+            iam.listRolePolicies(r -> r.roleName(role)).policyNames()
+                    .forEach(p -> iam.deleteRolePolicy(d -> d.roleName(role).policyName(p)));
+            iam.deleteRole(r -> r.roleName(role));
 
             harness.drop("wave-3/app.raw", SampleImages.rawWithLinuxPartition(1 << 20), null);
             Notifications.Received n = harness.awaitNotification("wave-3/app.raw", Duration.ofSeconds(120));

@@ -236,7 +236,8 @@ class PipelineScenariosTest {
             assertThat(config.handler()).isEqualTo(f.handler());
             assertThat(config.timeout()).isEqualTo(f.timeoutSeconds());
             assertThat(config.environment().variables()).isEqualTo(FunctionEnvironment.of(f,
-                    LocalPipeline.settingsFor(harness.cloud().options().timeScale()).toEnvironment(), harness.pipeline().stateMachineArn()));
+                    LocalPipeline.settingsFor(harness.cloud().options().timeScale())
+                            .withVmimportRoleName(harness.pipeline().vmimportRoleName()).toEnvironment(), harness.pipeline().stateMachineArn()));
         }
         String definition = harness.cloud().clients().sfn().describeStateMachine(r -> r.stateMachineArn(
                 harness.pipeline().stateMachineArn())).definition();
@@ -261,8 +262,8 @@ class PipelineScenariosTest {
                 .containsExactlyElementsOf(Intake.notificationSuffixes());
         assertThat(aws.lambda().listEventSourceMappings(r -> r.functionName(harness.pipeline().functionNames().get(PipelineFunction.START)))
                 .eventSourceMappings()).singleElement().satisfies(m -> assertThat(m.batchSize()).isEqualTo(Intake.BATCH_SIZE));
-        assertThat(harness.pipeline().stateMachineArn()).endsWith(":stateMachine:" + ResourceNames.stateMachine(LocalPipeline.PREFIX));
-        assertThat(harness.pipeline().topicArn()).endsWith(":" + ResourceNames.notificationTopic(LocalPipeline.PREFIX));
+        assertThat(harness.pipeline().stateMachineArn()).endsWith(":stateMachine:" + ResourceNames.stateMachine(LocalPipeline.STACK_NAME));
+        assertThat(harness.pipeline().topicArn()).endsWith(":" + ResourceNames.notificationTopic(LocalPipeline.STACK_NAME));
     }
 
     @Test

@@ -27,8 +27,13 @@ public final class PipelineHarness implements AutoCloseable {
     private volatile boolean running = true;
 
     public PipelineHarness(LocalCloud cloud) {
+        this(cloud, Map.of());
+    }
+
+    /** The stack synthesized with {@code settings} over cdk.json's configuration (e.g. another stackName). */
+    public PipelineHarness(LocalCloud cloud, Map<String, Object> settings) {
         this.cloud = cloud;
-        this.pipeline = LocalPipeline.deploy(cloud, LocalPipeline.settingsFor(cloud.options().timeScale()));
+        this.pipeline = LocalPipeline.deploy(cloud, settings);
         Notifications inbox = new Notifications(cloud.clients().sqs(), pipeline.inboxQueueUrl());
         collector = new Thread(() -> {
             while (running) {
