@@ -43,22 +43,40 @@ public final class AmiFinisher {
         ImportJob.SourceObject s = job.source();
         String wanted = job.image() != null && job.image().amiName() != null && !job.image().amiName().isBlank()
                 ? AmiNames.sanitize(job.image().amiName())
-                : AmiNames.render(settings.amiNameTemplate(), s.key(), s.version(), clock.instant());
+                : AmiNames.render(settings.amiNameTemplate(), s.key(), s.version(), nameTime(job));
         String description = "vm2ami: s3://" + s.bucket() + "/" + s.key();
         if (description.length() > 255) description = description.substring(0, 255);
         String name = wanted;
         String imageId;
         try {
-            imageId = images.copy(intermediate, name, description, settings.kmsKeyId());
+            imageId = images.copy(intermediate, name, description, settings.kmsKeyId(), copyToken(job, intermediate, name));
         } catch (Images.DuplicateNameException e) {
             name = AmiNames.withSuffix(wanted, job.executionName().substring(job.executionName().length() - 8));
             LOG.info("an AMI named '{}' exists; naming this one '{}'", wanted, name);
-            imageId = images.copy(intermediate, name, description, settings.kmsKeyId());
+            imageId = images.copy(intermediate, name, description, settings.kmsKeyId(), copyToken(job, intermediate, name));
         }
         images.tag(List.of(imageId), tags(job, name));
         LOG.info("copied {} to {} named '{}'", intermediate, imageId, name);
         return job.withAmi(new ImportJob.AmiResult(imageId, name, images.region(), List.of(), intermediate, AmiDecision.WAIT,
                 Math.max(1, job.timing().minPollSeconds())));
+    }
+
+    /**
+     * The same for every run of this step for this execution and intermediate AMI: a finish step that
+     * Step Functions retries after CopyImage succeeded gets the first copy back instead of a second AMI.
+     * EC2 takes tokens of at most 64 ASCII characters.
+     */
+    static String copyToken(ImportJob job, String intermediate, String name) {
+        return dev.vm2ami.job.Sha256.hex(job.executionName() + "|" + intermediate + "|" + name).substring(0, 64);
+    }
+
+    /** When the image was received, so a retried step renders the same {date}-{time} (and so the same token). */
+    private java.time.Instant nameTime(ImportJob job) {
+        try {
+            return job.receivedAt() != null ? java.time.Instant.parse(job.receivedAt()) : clock.instant();
+        } catch (java.time.format.DateTimeParseException e) {
+            return clock.instant();
+        }
     }
 
     private ImportJob settle(ImportJob job, ImportJob.AmiResult ami) {

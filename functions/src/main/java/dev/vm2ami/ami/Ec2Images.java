@@ -1,5 +1,6 @@
 package dev.vm2ami.ami;
 
+import dev.vm2ami.job.PermissionDenied;
 import dev.vm2ami.job.TransientFailure;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -39,9 +40,9 @@ public final class Ec2Images implements Images {
     }
 
     @Override
-    public String copy(String sourceImageId, String name, String description, String kmsKeyId) {
+    public String copy(String sourceImageId, String name, String description, String kmsKeyId, String clientToken) {
         CopyImageRequest.Builder request = CopyImageRequest.builder().sourceImageId(sourceImageId)
-                .sourceRegion(region()).name(name).description(description);
+                .sourceRegion(region()).name(name).description(description).clientToken(clientToken);
         if (kmsKeyId != null && !kmsKeyId.isEmpty()) request.encrypted(true).kmsKeyId(kmsKeyId);
         try {
             return ec2.copyImage(request.build()).imageId();
@@ -91,6 +92,10 @@ public final class Ec2Images implements Images {
 
     private static RuntimeException transientOrNot(String what, AwsServiceException e) {
         if (e.isThrottlingException() || e.statusCode() >= 500) return new TransientFailure(what + " failed: " + e.getMessage(), e);
+        String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+        if (PermissionDenied.isDenial(code, e.statusCode())) {
+            return PermissionDenied.of("ec2:" + what.split(" ")[0], null, e.getMessage(), e);
+        }
         return new IllegalStateException(what + " was refused: " + e.getMessage(), e);
     }
 }

@@ -8,8 +8,12 @@ import java.util.Optional;
 public interface Images {
     Optional<ImageView> describe(String imageId);
 
-    /** CopyImage in this Region; throws {@link DuplicateNameException} when the name is taken. */
-    String copy(String sourceImageId, String name, String description, String kmsKeyId);
+    /**
+     * CopyImage in this Region; throws {@link DuplicateNameException} when the name is taken. The same
+     * {@code clientToken} answers the AMI the first request made (EC2's idempotency), so a retried step
+     * does not copy twice.
+     */
+    String copy(String sourceImageId, String name, String description, String kmsKeyId, String clientToken);
 
     void tag(List<String> resourceIds, Map<String, String> tags);
 

@@ -3,6 +3,7 @@ package dev.vm2ami.importtask;
 import dev.vm2ami.config.Clients;
 import dev.vm2ami.job.ImportJob;
 import dev.vm2ami.job.JobHandler;
+import dev.vm2ami.job.PermissionDenied;
 import dev.vm2ami.job.TransientFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,7 @@ public final class CheckImportHandler extends JobHandler {
                 LOG.info("DescribeImportImageTasks is throttled ({}): looking again later", e.code());
                 return tracker.throttled(job, clock.instant());
             }
+            if (e.denied()) throw PermissionDenied.of("ec2:DescribeImportImageTasks", taskId, e.getMessage(), e);
             throw new TransientFailure("DescribeImportImageTasks " + taskId + " failed: " + e.getMessage(), e);
         }
         ImportJob.TaskStatus t = next.task();

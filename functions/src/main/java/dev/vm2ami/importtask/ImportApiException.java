@@ -19,6 +19,11 @@ public final class ImportApiException extends RuntimeException {
         return httpStatus;
     }
 
+    /** The caller's role may not do this: retrying cannot help. */
+    public boolean denied() {
+        return dev.vm2ami.job.PermissionDenied.isDenial(code, httpStatus);
+    }
+
     /** Request throttling or the concurrent-task quota: wait and ask again. */
     public boolean throttled() {
         return "RequestLimitExceeded".equals(code) || "Throttling".equals(code) || "ThrottlingException".equals(code);

@@ -5,6 +5,7 @@ import dev.vm2ami.job.FailureCategory;
 import dev.vm2ami.job.ImportJob;
 import dev.vm2ami.job.Sha256;
 import dev.vm2ami.job.TaskDecision;
+import dev.vm2ami.job.PermissionDenied;
 import dev.vm2ami.job.TransientFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +61,7 @@ public final class ImportSubmitter {
         try {
             taskId = imports.startImport(request);
         } catch (ImportApiException e) {
+            if (e.denied()) throw PermissionDenied.of("ec2:ImportImage", null, e.getMessage(), e);
             if (e.quotaExhausted() || e.throttled()) {
                 LOG.info("ImportImage answered {}: waiting for a free import slot", e.code());
                 return notAdmitted(job, attempt, token, quotaWaits + 1, firstTriedAt);
@@ -93,6 +95,7 @@ public final class ImportSubmitter {
             return imports.countActive();
         } catch (ImportApiException e) {
             if (e.throttled()) return Integer.MAX_VALUE; // cannot tell: wait as if full
+            if (e.denied()) throw PermissionDenied.of("ec2:DescribeImportImageTasks", null, e.getMessage(), e);
             throw new TransientFailure("could not count active import tasks for " + job.source().key(), e);
         }
     }

@@ -16,8 +16,21 @@ public interface ImageObjects {
     /** HeadObject of the job's object version: its size and metadata; empty when it is gone (deleted, overwritten). */
     Optional<Head> head(ImportJob.SourceObject source);
 
-    /** The text of the image's sidecar manifest, the object {@code key} of {@code bucket}; empty when there is none. */
+    /**
+     * The text of the image's sidecar manifest, the object {@code key} of {@code bucket}; empty when there is none.
+     * Throws {@link ManifestTooLarge} for one over {@link #MAX_MANIFEST_BYTES}, which is not read whole.
+     */
     Optional<String> manifest(String bucket, String key);
+
+    /** A manifest is a few hundred bytes of JSON; anything this large is not one. */
+    int MAX_MANIFEST_BYTES = 64 * 1024;
+
+    /** The object named as the manifest is too large to be one. */
+    final class ManifestTooLarge extends RuntimeException {
+        public ManifestTooLarge(String message) {
+            super(message);
+        }
+    }
 
     /** The objects beside the image (under its prefix), by name: the extent files a VMDK descriptor names. */
     default ExtentFiles extents(ImportJob.SourceObject source) {

@@ -90,15 +90,46 @@ public final class ImageOptionsResolver {
         if (!Set.of("", "x86_64", "arm64", "i386").contains(architecture)) {
             return invalid(format, "architecture must be x86_64, arm64 or i386, was '" + architecture + "'");
         }
+        Optional<String> tagProblem = tagProblem(tags);
+        if (tagProblem.isPresent()) return invalid(format, tagProblem.get());
         String team = values.getOrDefault("team", settings.defaultTeam());
         return new Resolved(new ImportJob.ImageOptions(format, team.isEmpty() ? null : team, emptyToNull(license),
                 emptyToNull(bootMode), values.get("description"), emptyToNull(platform), emptyToNull(architecture),
                 values.get("usageOperation"), values.get("amiName"), tags), Optional.empty());
     }
 
-    private Resolved invalid(String format, String problem) {
+    /** The options of an image whose options cannot be read (e.g. a manifest too large to be one): the defaults, and the problem. */
+    public Resolved invalid(String format, String problem) {
         return new Resolved(new ImportJob.ImageOptions(format, emptyToNull(settings.defaultTeam()), null, null, null,
                 null, null, null, null, settings.extraTags()), Optional.of(problem));
+    }
+
+    /** EC2's limit on tags per resource. */
+    public static final int MAX_TAGS = 50;
+    /** The provenance tags the finish step adds to every AMI (Name and the vm2ami: ones): at most this many. */
+    public static final int PROVENANCE_TAGS = 10;
+
+    /**
+     * What EC2's CreateTags would refuse, found before anything is imported (else the import succeeds
+     * and tagging its copy fails, leaving an untagged AMI behind): aws: keys, lengths, the count.
+     */
+    static Optional<String> tagProblem(Map<String, String> tags) {
+        for (Map.Entry<String, String> t : tags.entrySet()) {
+            String key = t.getKey();
+            if (key == null || key.isEmpty()) return Optional.of("a tag has an empty key");
+            if (key.toLowerCase(Locale.ROOT).startsWith("aws:")) {
+                return Optional.of("tag '" + key + "': keys starting with aws: are reserved for AWS");
+            }
+            if (key.length() > 128) return Optional.of("tag '" + key.substring(0, 40) + "...': keys have at most 128 characters");
+            String value = t.getValue() == null ? "" : t.getValue();
+            if (value.length() > 256) return Optional.of("tag '" + key + "': values have at most 256 characters, this one has " + value.length());
+        }
+        if (tags.size() + PROVENANCE_TAGS > MAX_TAGS) {
+            return Optional.of(tags.size() + " tags (extraTags, metadata and manifest together); with vm2ami's "
+                    + PROVENANCE_TAGS + " provenance tags an AMI may carry at most " + MAX_TAGS + ", so at most "
+                    + (MAX_TAGS - PROVENANCE_TAGS) + " of your own");
+        }
+        return Optional.empty();
     }
 
     private static String camel(String dashed) {

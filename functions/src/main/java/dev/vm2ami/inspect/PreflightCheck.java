@@ -48,8 +48,12 @@ public final class PreflightCheck {
 
         ByteRangeReader reader = objects.reader(source, head.get().size());
         String manifestKey = source.key() + ImageOptionsResolver.MANIFEST_SUFFIX;
-        ImageOptionsResolver.Resolved resolved = options.resolve("UNKNOWN", head.get().metadata(),
-                objects.manifest(source.bucket(), manifestKey));
+        ImageOptionsResolver.Resolved resolved;
+        try {
+            resolved = options.resolve("UNKNOWN", head.get().metadata(), objects.manifest(source.bucket(), manifestKey));
+        } catch (ImageObjects.ManifestTooLarge e) {
+            resolved = options.invalid("UNKNOWN", e.getMessage());
+        }
         // The resolver has validated the boot mode; invalid options leave it unset and reject the image below.
         BootMode bootMode = BootMode.parse(resolved.options().bootMode()).orElse(null);
         InspectionReport report = inspector.inspect(reader, new InspectionRequest(source.key(), bootMode, objects.extents(source)));

@@ -5,6 +5,8 @@ import dev.vm2ami.image.read.ByteRangeReader;
 import dev.vm2ami.image.read.ByteSource;
 import dev.vm2ami.image.read.CachingRangeReader;
 import dev.vm2ami.job.ImportJob;
+import dev.vm2ami.image.finding.Sizes;
+import dev.vm2ami.job.PermissionDenied;
 import dev.vm2ami.job.TransientFailure;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -37,7 +39,11 @@ public final class S3ImageObjects implements ImageObjects {
             if (e.statusCode() == 404) return Optional.empty();
             // Without s3:ListBucket S3 answers 403 for a missing key (an extent file that is not there):
             // the listing of exactly this key tells a missing object from a denied one.
-            if (e.statusCode() == 403 && versionId == null && !listed(bucket, key)) return Optional.empty();
+            if (e.statusCode() == 403) {
+                if (versionId == null && !listed(bucket, key)) return Optional.empty();
+                throw PermissionDenied.of(versionId != null ? "s3:GetObjectVersion" : "s3:GetObject",
+                        "s3://" + bucket + "/" + key, e.getMessage(), e);
+            }
             throw new TransientFailure("HeadObject of s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
         } catch (SdkException e) {
             throw new TransientFailure("HeadObject of s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
@@ -50,16 +56,38 @@ public final class S3ImageObjects implements ImageObjects {
             return Optional.empty(); // S3 keys have at most 1024 bytes: no manifest can exist for this image
         }
         try {
-            return Optional.of(s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asUtf8String());
+            // A ranged GET: whatever the object's size, at most MAX_MANIFEST_BYTES (+1, to tell "too large") are read.
+            var response = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key).range("bytes=0-" + MAX_MANIFEST_BYTES));
+            long size = totalSize(response.response().contentRange(), response.asByteArray().length);
+            if (size > MAX_MANIFEST_BYTES) {
+                throw new ManifestTooLarge("the sidecar manifest " + key + " is " + Sizes.human(size, "bytes")
+                        + "; a manifest may have at most " + Sizes.human(MAX_MANIFEST_BYTES, "bytes"));
+            }
+            return Optional.of(response.asUtf8String());
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
             if (e.statusCode() == 404) return Optional.empty();
             // Without s3:ListBucket, S3 answers 403 for a key that does not exist: ask the listing (the role may list
             // exactly this prefix) whether the manifest is there before calling it a denial.
-            if (e.statusCode() == 403 && !listed(bucket, key)) return Optional.empty();
+            if (e.statusCode() == 403) {
+                if (!listed(bucket, key)) return Optional.empty();
+                throw PermissionDenied.of("s3:GetObject", "s3://" + bucket + "/" + key, e.getMessage(), e);
+            }
             throw new TransientFailure("reading the sidecar manifest s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /** The object's size from "bytes 0-65536/5368709120"; without a Content-Range, what was read. */
+    private static long totalSize(String contentRange, int read) {
+        if (contentRange != null && contentRange.contains("/")) {
+            try {
+                return Long.parseLong(contentRange.substring(contentRange.lastIndexOf('/') + 1).trim());
+            } catch (NumberFormatException ignored) {
+                // "*" or garbage: fall back to what was read
+            }
+        }
+        return read;
     }
 
     /** S3's limit on the length of a key, in UTF-8 bytes. */
@@ -69,6 +97,9 @@ public final class S3ImageObjects implements ImageObjects {
         try {
             return s3.listObjectsV2(r -> r.bucket(bucket).prefix(key).maxKeys(1)).contents().stream()
                     .anyMatch(o -> o.key().equals(key));
+        } catch (S3Exception e) {
+            if (e.statusCode() == 403) throw PermissionDenied.of("s3:ListBucket", "s3://" + bucket + " (prefix " + key + ")", e.getMessage(), e);
+            throw new TransientFailure("listing s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
         } catch (SdkException e) {
             throw new TransientFailure("listing s3://" + bucket + "/" + key + " (to tell a missing object from an "
                     + "unreadable one) failed: " + e.getMessage(), e);

@@ -11,6 +11,7 @@ import dev.vm2ami.importtask.FailureCatalog;
 import dev.vm2ami.job.AmiDecision;
 import dev.vm2ami.job.FailureCategory;
 import dev.vm2ami.job.ImportJob;
+import dev.vm2ami.job.PermissionDenied;
 import dev.vm2ami.job.Json;
 import dev.vm2ami.job.TaskDecision;
 import dev.vm2ami.wiring.NotificationAttributes;
@@ -111,6 +112,14 @@ public final class NotificationComposer {
     private static ImportJob.Failure failure(ImportJob job, String status) {
         if (!FAILED.equals(status)) return null;
         if (job.failure() != null) return job.failure();
+        if (job.fault() != null && PermissionDenied.class.getName().equals(job.fault().error())) {
+            // A step's own role was denied an action: no retry could help, the stack's IAM has to change.
+            String message = faultMessage(job.fault());
+            return new ImportJob.Failure(FailureCategory.PERMISSIONS.name(), "vm2ami's " + step(job) + " step was denied: " + message,
+                    "The " + step(job) + " function's role lacks the action named. Redeploy the stack (its roles grant each step "
+                            + "what it needs), and check service control policies, permission boundaries and key policies.",
+                    message);
+        }
         if (job.fault() != null) {
             String message = faultMessage(job.fault());
             FailureCatalog.Classification c = FailureCatalog.decided(FailureCategory.INTERNAL,

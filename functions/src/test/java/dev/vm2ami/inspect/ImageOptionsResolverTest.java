@@ -47,4 +47,26 @@ class ImageOptionsResolverTest {
         assertThat(resolver.resolve("RAW", Map.of(), Optional.of("{\"licenseType\": \"free\"}")).problem()).get().asString()
                 .contains("AWS or BYOL");
     }
+
+    @Test
+    void rejectsTagsEc2WouldRefuseBeforeAnythingIsImported() {
+        assertThat(resolver.resolve("RAW", Map.of(), Optional.of("{\"tags\": {\"aws:owner\": \"me\"}}")).problem())
+                .hasValueSatisfying(p -> assertThat(p).contains("aws:owner").contains("reserved"));
+        assertThat(resolver.resolve("RAW", Map.of(), Optional.of("{\"tags\": {\"AWS:Owner\": \"me\"}}")).problem()).isPresent();
+        assertThat(resolver.resolve("RAW", Map.of(), Optional.of("{\"tags\": {\"" + "k".repeat(129) + "\": \"v\"}}")).problem())
+                .hasValueSatisfying(p -> assertThat(p).contains("at most 128"));
+        assertThat(resolver.resolve("RAW", Map.of(), Optional.of("{\"tags\": {\"k\": \"" + "v".repeat(257) + "\"}}")).problem())
+                .hasValueSatisfying(p -> assertThat(p).contains("at most 256"));
+        assertThat(resolver.resolve("RAW", Map.of(), Optional.of("{\"tags\": {\"k\": \"" + "v".repeat(256) + "\"}}")).problem()).isEmpty();
+    }
+
+    @Test
+    void leavesRoomForTheProvenanceTagsWithinEc2sFiftyPerResource() {
+        // The stack's defaults bring one tag (CostCenter); 39 more make 40 of the user's own: allowed.
+        StringBuilder ok = new StringBuilder("{\"tags\": {");
+        for (int i = 0; i < 39; i++) ok.append(i == 0 ? "" : ",").append("\"t").append(i).append("\": \"v\"");
+        assertThat(resolver.resolve("RAW", Map.of(), Optional.of(ok + "}}")).problem()).isEmpty();
+        assertThat(resolver.resolve("RAW", Map.of(), Optional.of(ok + ", \"one-more\": \"v\"}}")).problem())
+                .hasValueSatisfying(p -> assertThat(p).contains("41 tags").contains("at most 40 of your own"));
+    }
 }

@@ -50,6 +50,10 @@ class PipelineScenariosTest {
     static final String DUPLICATED = "wave-1/delivered-three-times.raw";
     static final String WITH_MANIFEST = "teams/payments/base.raw";
     static final String NOT_AN_IMAGE = "wave-1/readme.txt";
+    static final String HUGE_MANIFEST = "teams/payments/huge-manifest.raw";
+    static final String AWS_TAG = "teams/payments/aws-tag.raw";
+    /** 1015 bytes: the image's key fits S3's 1024-byte limit, its manifest's key (+12) would not. */
+    static final String LONG_KEY = "long/" + "k".repeat(1006) + ".raw";
 
     static final ObjectMapper JSON = new ObjectMapper();
     static PipelineHarness harness;
@@ -62,6 +66,14 @@ class PipelineScenariosTest {
         String bucket = harness.pipeline().bucket();
         s3.putObject(p -> p.bucket(bucket).key(WITH_MANIFEST + ".vm2ami.json"),
                 RequestBody.fromString("{\"team\": \"payments\", \"amiName\": \"payments-base-image\", \"tags\": {\"CostCenter\": \"4711\"}}"));
+        // Not a manifest anyone writes by hand: 100 KiB of JSON, more than vm2ami reads.
+        s3.putObject(p -> p.bucket(bucket).key(HUGE_MANIFEST + ".vm2ami.json"),
+                RequestBody.fromString("{\"description\": \"" + "x".repeat(100 * 1024) + "\"}"));
+        s3.putObject(p -> p.bucket(bucket).key(AWS_TAG + ".vm2ami.json"),
+                RequestBody.fromString("{\"tags\": {\"aws:cloudformation:stack-name\": \"mine\"}}"));
+        harness.drop(HUGE_MANIFEST, GOOD_RAW, null);
+        harness.drop(AWS_TAG, GOOD_RAW, null);
+        harness.drop(LONG_KEY, GOOD_RAW, null);
         harness.drop(GOOD, GOOD_RAW, null);
         harness.drop(UNICODE, SampleImages.streamOptimizedVmdkHeader(2048), null);
         harness.drop(UNKNOWN_OS, GOOD_RAW, "unknown-os");
@@ -264,6 +276,32 @@ class PipelineScenariosTest {
                 .eventSourceMappings()).singleElement().satisfies(m -> assertThat(m.batchSize()).isEqualTo(Intake.BATCH_SIZE));
         assertThat(harness.pipeline().stateMachineArn()).endsWith(":stateMachine:" + ResourceNames.stateMachine(LocalPipeline.STACK_NAME));
         assertThat(harness.pipeline().topicArn()).endsWith(":" + ResourceNames.notificationTopic(LocalPipeline.STACK_NAME));
+    }
+
+    @Test
+    void aManifestLargerThan64KiBRejectsTheImageWithoutReadingItWhole() {
+        Notifications.Received n = harness.awaitNotification(HUGE_MANIFEST, LIMIT);
+
+        assertThat(n.status()).isEqualTo("REJECTED");
+        assertThat(n.body().path("findings").toString()).contains("INVALID_OPTIONS").contains("at most 64.0 KiB");
+        assertThat(harness.importTasksFor(HUGE_MANIFEST)).isEmpty();
+    }
+
+    @Test
+    void aManifestTagThatEc2WouldRefuseRejectsTheImageBeforeAnyImport() {
+        Notifications.Received n = harness.awaitNotification(AWS_TAG, LIMIT);
+
+        assertThat(n.status()).isEqualTo("REJECTED");
+        assertThat(n.body().path("findings").toString()).contains("INVALID_OPTIONS").contains("aws:cloudformation:stack-name");
+        assertThat(harness.importTasksFor(AWS_TAG)).isEmpty();
+    }
+
+    @Test
+    void anImageWhoseKeyLeavesNoRoomForAManifestKeyImportsWithoutOne() {
+        Notifications.Received n = harness.awaitNotification(LONG_KEY, LIMIT);
+
+        assertThat(n.status()).isEqualTo("SUCCEEDED");
+        assertThat(harness.importTasksFor(LONG_KEY)).hasSize(1);
     }
 
     @Test
