@@ -27,13 +27,19 @@ public final class ImportSubmitter {
     public static final String TAG_SOURCE_BUCKET = "vm2ami:source-bucket";
     public static final String TAG_SOURCE_KEY = "vm2ami:source-key";
     public static final String TAG_ATTEMPT = "vm2ami:attempt";
+    /** The state machine (so the stack) the task belongs to: a reconciler touches only its own stack's tasks. */
+    public static final String TAG_STATE_MACHINE = "vm2ami:state-machine";
 
     private final ImportService imports;
     private final PipelineSettings settings;
     private final Backoff backoff;
     private final Clock clock;
 
-    public ImportSubmitter(ImportService imports, PipelineSettings settings, Backoff backoff, Clock clock) {
+    private final String stateMachineArn;
+
+    /** @param stateMachineArn the state machine whose executions this step serves (tagged on every task) */
+    public ImportSubmitter(ImportService imports, PipelineSettings settings, String stateMachineArn, Backoff backoff, Clock clock) {
+        this.stateMachineArn = java.util.Objects.requireNonNull(stateMachineArn, "VM2AMI_STATE_MACHINE_ARN is not set");
         this.imports = imports;
         this.settings = settings;
         this.backoff = backoff;
@@ -112,6 +118,7 @@ public final class ImportSubmitter {
         tags.put(TAG_SOURCE_BUCKET, job.source().bucket());
         tags.put(TAG_SOURCE_KEY, truncate(job.source().key(), 256));
         tags.put(TAG_ATTEMPT, Integer.toString(attempt));
+        tags.put(TAG_STATE_MACHINE, stateMachineArn);
         String description = o.description() != null && !o.description().isBlank() ? o.description()
                 : truncate("vm2ami import of s3://" + job.source().bucket() + "/" + job.source().key(), 255);
         return new ImportRequest(o.format().toLowerCase(java.util.Locale.ROOT), job.source().bucket(), job.source().key(),

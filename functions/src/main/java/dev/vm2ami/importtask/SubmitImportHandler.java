@@ -4,6 +4,7 @@ import dev.vm2ami.config.Clients;
 import dev.vm2ami.config.PipelineSettings;
 import dev.vm2ami.job.ImportJob;
 import dev.vm2ami.job.JobHandler;
+import dev.vm2ami.wiring.EnvKeys;
 
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -14,7 +15,7 @@ public final class SubmitImportHandler extends JobHandler {
 
     public SubmitImportHandler() {
         this(new ImportSubmitter(new Ec2ImportService(Clients.ec2()), PipelineSettings.fromEnvironment(System.getenv()),
-                new Backoff(new SecureRandom()), Clock.systemUTC()));
+                System.getenv(EnvKeys.STATE_MACHINE_ARN), new Backoff(new SecureRandom()), Clock.systemUTC()));
     }
 
     public SubmitImportHandler(ImportSubmitter submitter) {

@@ -18,7 +18,7 @@ public final class ReconcileHandler implements RequestHandler<Map<String, Object
     public ReconcileHandler() {
         this(new Reconciler(new Ec2ImportService(Clients.ec2()),
                 new SfnExecutions(Clients.sfn(), System.getenv(EnvKeys.STATE_MACHINE_ARN)),
-                PipelineSettings.fromEnvironment(System.getenv()), Clock.systemUTC()));
+                PipelineSettings.fromEnvironment(System.getenv()), System.getenv(EnvKeys.STATE_MACHINE_ARN), Clock.systemUTC()));
     }
 
     public ReconcileHandler(Reconciler reconciler) {

@@ -33,8 +33,11 @@ public final class Reconciler {
     private final Executions executions;
     private final PipelineSettings settings;
     private final Clock clock;
+    private final String stateMachineArn;
 
-    public Reconciler(ImportService imports, Executions executions, PipelineSettings settings, Clock clock) {
+    /** @param stateMachineArn this stack's state machine: tasks tagged with another (another stack's) are left alone */
+    public Reconciler(ImportService imports, Executions executions, PipelineSettings settings, String stateMachineArn, Clock clock) {
+        this.stateMachineArn = java.util.Objects.requireNonNull(stateMachineArn, "VM2AMI_STATE_MACHINE_ARN is not set");
         this.imports = imports;
         this.executions = executions;
         this.settings = settings;
@@ -50,8 +53,9 @@ public final class Reconciler {
         List<String> errors = new ArrayList<>();
         for (ImportTaskView task : active) {
             String owner = task.tags().get(ImportSubmitter.TAG_EXECUTION);
-            if (owner == null) {
-                ignored.add(task.importTaskId()); // not started by vm2ami
+            if (owner == null || !stateMachineArn.equals(task.tags().get(ImportSubmitter.TAG_STATE_MACHINE))) {
+                // Not vm2ami's, or another stack's in the same account and region: that stack's reconciler decides.
+                ignored.add(task.importTaskId());
                 continue;
             }
             try {

@@ -59,7 +59,8 @@ class ImportSubmitterTest {
     };
 
     ImportSubmitter submitter(PipelineSettings settings) {
-        return new ImportSubmitter(imports, settings, new Backoff(new Random(3)),
+        return new ImportSubmitter(imports, settings, "arn:aws:states:us-east-1:111122223333:stateMachine:vm2ami-import-image",
+                new Backoff(new Random(3)),
                 Clock.fixed(Instant.parse("2026-11-23T10:00:05Z"), ZoneOffset.UTC));
     }
 
@@ -81,7 +82,8 @@ class ImportSubmitterTest {
         assertThat(r.bootMode()).isEqualTo("legacy-bios");
         assertThat(r.clientToken()).isEqualTo(ImportSubmitter.clientToken(inspected.executionName(), 1)).hasSizeLessThanOrEqualTo(64);
         assertThat(r.taskTags()).containsEntry(ImportSubmitter.TAG_EXECUTION, inspected.executionName())
-                .containsEntry(ImportSubmitter.TAG_SOURCE_KEY, "disks/web-01.vmdk").containsEntry(ImportSubmitter.TAG_ATTEMPT, "1");
+                .containsEntry(ImportSubmitter.TAG_SOURCE_KEY, "disks/web-01.vmdk").containsEntry(ImportSubmitter.TAG_ATTEMPT, "1")
+                .containsEntry(ImportSubmitter.TAG_STATE_MACHINE, "arn:aws:states:us-east-1:111122223333:stateMachine:vm2ami-import-image");
         assertThat(job.submission().admitted()).isTrue();
         assertThat(job.submission().importTaskId()).isEqualTo("import-ami-1");
         assertThat(job.attempts()).singleElement().satisfies(a -> {

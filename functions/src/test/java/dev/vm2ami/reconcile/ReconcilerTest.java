@@ -68,14 +68,34 @@ class ReconcilerTest {
         PipelineSettings settings = new PipelineSettings(d.imagePrefix(), d.defaultBootMode(), d.defaultLicenseType(), d.defaultTeam(),
                 d.extraTags(), d.kmsKeyId(), d.vmimportRoleName(), d.maxConcurrentImports(), d.amiNameTemplate(),
                 d.pipelineVersion(), action, d.timing());
-        return new Reconciler(imports, sfn, settings, Clock.fixed(Instant.parse("2026-11-23T12:00:00Z"), ZoneOffset.UTC));
+        return new Reconciler(imports, sfn, settings, STATE_MACHINE, Clock.fixed(Instant.parse("2026-11-23T12:00:00Z"), ZoneOffset.UTC));
     }
 
+    static final String STATE_MACHINE = "arn:aws:states:us-east-1:111122223333:stateMachine:vm2ami-import-image";
+    static final String OTHER_STACKS = "arn:aws:states:us-east-1:111122223333:stateMachine:vm2ami-test-import-image";
+
     static ImportTaskView task(String id, String execution) {
+        return task(id, execution, STATE_MACHINE);
+    }
+
+    static ImportTaskView task(String id, String execution, String stateMachine) {
         Map<String, String> tags = execution == null ? Map.of() : Map.of(ImportSubmitter.TAG_EXECUTION, execution,
                 ImportSubmitter.TAG_SOURCE_BUCKET, "vm2ami-images", ImportSubmitter.TAG_SOURCE_KEY, "disks/a.raw",
-                ImportSubmitter.TAG_ATTEMPT, "2");
+                ImportSubmitter.TAG_ATTEMPT, "2", ImportSubmitter.TAG_STATE_MACHINE, stateMachine);
         return new ImportTaskView(id, "active", "converting", 20, null, List.of(), tags);
+    }
+
+    @Test
+    void leavesAnotherStacksOrphansToThatStack() {
+        active.add(task("import-ami-other", "failed-elsewhere", OTHER_STACKS));
+
+        Reconciler.Report adopt = reconciler("adopt").reconcile();
+        Reconciler.Report cancel = reconciler("cancel").reconcile();
+
+        assertThat(adopt.ignored()).containsExactly("import-ami-other");
+        assertThat(cancel.ignored()).containsExactly("import-ami-other");
+        assertThat(started).isEmpty();
+        assertThat(cancelled).isEmpty();
     }
 
     @Test
