@@ -323,7 +323,7 @@ def _has_session_token(headers):
     return bool(headers.get("X-Amz-Security-Token") or headers.get("x-amz-security-token"))
 
 
-def _authorize(self, iam_request_cls, resource="*"):
+def _authorize(self, _iam_request_cls, resource="*"):
     if not _has_session_token(self.headers):
         return  # not an assumed role: the user's own calls stay unrestricted
     account = self.current_account

@@ -13,8 +13,6 @@ REQUIREMENTS = "requirements.txt"
 PATCHED = [
     ("moto.core.authorization", "ActionAuthenticatorMixin._authenticate_and_authorize_action",
      "replaced: roles' policies enforced for temporary credentials only", "iam_enforcement"),
-    ("moto.awslambda.responses", "LambdaResponse.invoke",
-     "wrapped: lambda:InvokeFunction authorized", "iam_enforcement"),
     ("moto.awslambda.models", "LambdaFunction._invoke_lambda",
      "replaced: invocations run in the Java function host with the role's credentials", "lambda_bridge"),
     ("moto.awslambda.models", "LambdaBackend.create_event_source_mapping",
@@ -37,9 +35,9 @@ USED = [
     ("moto.iam.models", "iam_backends"), ("moto.sts.models", "sts_backends"),
     ("moto.s3.models", "s3_backends"), ("moto.ec2.models", "ec2_backends"),
     ("moto.ec2.models.amis", "Ami"), ("moto.awslambda.models", "lambda_backends"),
-    ("moto.sqs.models", "sqs_backends"), ("moto.iam.access_control", "IAMRequest"),
-    ("moto.iam.access_control", "S3IAMRequest"), ("moto.ec2.exceptions", "EC2ClientError"),
-    ("moto.core.exceptions", "JsonRESTError"), ("moto.s3.exceptions", "S3AccessDeniedError"),
+    ("moto.sqs.models", "sqs_backends"), ("moto.ec2.exceptions", "EC2ClientError"),
+    ("moto.core.exceptions", "JsonRESTError"), ("moto.core.exceptions", "_RESTError"),
+    ("moto.s3.exceptions", "S3AccessDeniedError"),
 ]
 
 

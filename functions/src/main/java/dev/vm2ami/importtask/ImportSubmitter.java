@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Starts the import task of an attempt. When the account's import quota is exhausted (or an own
@@ -36,10 +37,16 @@ public final class ImportSubmitter {
     private final Clock clock;
 
     private final String stateMachineArn;
+    private final SourceObjects sources;
 
-    /** @param stateMachineArn the state machine whose executions this step serves (tagged on every task) */
-    public ImportSubmitter(ImportService imports, PipelineSettings settings, String stateMachineArn, Backoff backoff, Clock clock) {
+    /**
+     * @param stateMachineArn the state machine whose executions this step serves (tagged on every task)
+     * @param sources         what the image's key holds now (checked against what was inspected)
+     */
+    public ImportSubmitter(ImportService imports, SourceObjects sources, PipelineSettings settings, String stateMachineArn,
+                           Backoff backoff, Clock clock) {
         this.stateMachineArn = java.util.Objects.requireNonNull(stateMachineArn, "VM2AMI_STATE_MACHINE_ARN is not set");
+        this.sources = sources;
         this.imports = imports;
         this.settings = settings;
         this.backoff = backoff;
@@ -62,6 +69,14 @@ public final class ImportSubmitter {
             }
         }
 
+        Optional<String> changed = changedSinceInspection(job.source());
+        if (changed.isPresent()) {
+            LOG.warn("not importing: {}", changed.get());
+            return job.withSubmission(new ImportJob.Submission(attempt, token, true, quotaWaits, 0, firstTriedAt, null, null))
+                    .withFailure(new ImportJob.Failure(FailureCategory.CLIENT_ERROR.name(), changed.get(),
+                            "Nothing to do if the new upload is the one you want: it is imported by its own execution, with its "
+                                    + "own notification. Upload each image under a key of its own to import both.", null));
+        }
         ImportRequest request = request(job, token, attempt);
         String taskId;
         try {
@@ -94,6 +109,26 @@ public final class ImportSubmitter {
                 .withAttempts(attempts)
                 .withTask(new ImportJob.TaskStatus(taskId, "active", null, null, null, List.of(), List.of(), now, TaskDecision.WAIT,
                         firstLook, null, null, 0, 0));
+    }
+
+    /**
+     * ImportImage reads the key's latest version, not the one the pre-flight check read: when the key was
+     * overwritten (or deleted) since, importing would turn bytes nobody inspected into this image's AMI.
+     */
+    private Optional<String> changedSinceInspection(ImportJob.SourceObject source) {
+        String inspected = source.version();
+        if (inspected == null) return Optional.empty(); // nothing to compare with (an event without version or ETag)
+        String where = "s3://" + source.bucket() + "/" + source.key();
+        Optional<SourceObjects.Latest> latest = sources.latest(source.bucket(), source.key());
+        if (latest.isEmpty()) {
+            return Optional.of(where + " was deleted after vm2ami inspected it, before the import started");
+        }
+        String now = latest.get().version();
+        if (now != null && !now.equals(inspected)) {
+            return Optional.of(where + " was overwritten after vm2ami inspected it (inspected " + inspected + ", now " + now
+                    + "): ImportImage reads the latest version, so vm2ami does not import bytes it did not inspect");
+        }
+        return Optional.empty();
     }
 
     private int countActiveOrNull(ImportJob job) {

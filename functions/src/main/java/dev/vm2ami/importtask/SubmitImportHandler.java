@@ -14,7 +14,8 @@ public final class SubmitImportHandler extends JobHandler {
     private final ImportSubmitter submitter;
 
     public SubmitImportHandler() {
-        this(new ImportSubmitter(new Ec2ImportService(Clients.ec2()), PipelineSettings.fromEnvironment(System.getenv()),
+        this(new ImportSubmitter(new Ec2ImportService(Clients.ec2()), new S3SourceObjects(Clients.s3()),
+                PipelineSettings.fromEnvironment(System.getenv()),
                 System.getenv(EnvKeys.STATE_MACHINE_ARN), new Backoff(new SecureRandom()), Clock.systemUTC()));
     }
 

@@ -58,8 +58,12 @@ class ImportSubmitterTest {
         }
     };
 
+    /** What the image's key holds now: by default the version the fixture's pre-flight check read. */
+    Optional<SourceObjects.Latest> latest = Optional.of(new SourceObjects.Latest(inspected.source().versionId(), inspected.source().etag()));
+    final SourceObjects sources = (bucket, key) -> latest;
+
     ImportSubmitter submitter(PipelineSettings settings) {
-        return new ImportSubmitter(imports, settings, "arn:aws:states:us-east-1:111122223333:stateMachine:vm2ami-import-image",
+        return new ImportSubmitter(imports, sources, settings, "arn:aws:states:us-east-1:111122223333:stateMachine:vm2ami-import-image",
                 new Backoff(new Random(3)),
                 Clock.fixed(Instant.parse("2026-11-23T10:00:05Z"), ZoneOffset.UTC));
     }
@@ -161,5 +165,27 @@ class ImportSubmitterTest {
 
         assertThat(job.submission().admitted()).isFalse();
         assertThat(requests).isEmpty();
+    }
+
+    @Test
+    void doesNotImportAKeyOverwrittenSinceItWasInspected() {
+        latest = Optional.of(new SourceObjects.Latest("a-newer-version", "0123"));
+
+        ImportJob job = submitter().submit(inspected);
+
+        assertThat(requests).as("no ImportImage").isEmpty();
+        assertThat(job.failure().category()).isEqualTo("CLIENT_ERROR");
+        assertThat(job.failure().message()).contains("was overwritten after vm2ami inspected it")
+                .contains(inspected.source().versionId()).contains("a-newer-version");
+    }
+
+    @Test
+    void doesNotImportAKeyDeletedSinceItWasInspected() {
+        latest = Optional.empty();
+
+        ImportJob job = submitter().submit(inspected);
+
+        assertThat(requests).isEmpty();
+        assertThat(job.failure().message()).contains("was deleted after vm2ami inspected it");
     }
 }

@@ -37,8 +37,7 @@ record FunctionPolicies(Arns arns, String bucketArn, String imagePrefix, String 
                         "s3:GetObjectVersionTagging"), imageObjectsArn));
                 // Without it S3 answers 403 for a sidecar manifest that does not exist; the step then lists exactly
                 // that key to tell "none" from "denied". Only keys under the image prefix can be listed.
-                out.add(PolicyStatement.Builder.create().actions(List.of("s3:ListBucket")).resources(List.of(bucketArn))
-                        .conditions(Map.of("StringLike", Map.of("s3:prefix", imagePrefix + "*"))).build());
+                out.add(listExactly());
                 kmsKeyArn.ifPresent(key -> out.add(viaService(allow(List.of("kms:Decrypt"), key), "s3")));
             }
             case SUBMIT -> {
@@ -48,6 +47,10 @@ record FunctionPolicies(Arns arns, String bucketArn, String imagePrefix, String 
                         .resources(List.of(arns.importImageTasks()))
                         .conditions(Map.of("StringEquals", Map.of("ec2:CreateAction", "ImportImage"))).build());
                 out.add(allow(List.of("iam:PassRole"), vmImportRoleArn));
+                // ImportImage reads the key's latest version: the step first checks it is the version inspected
+                // (HeadObject), listing exactly that key to tell a deleted image from a denied one.
+                out.add(allow(List.of("s3:GetObject"), imageObjectsArn));
+                out.add(listExactly());
                 out.add(allow(List.of("ec2:DescribeImportImageTasks"), "*"));
             }
             case CHECK -> out.add(allow(List.of("ec2:DescribeImportImageTasks"), "*"));
@@ -67,6 +70,12 @@ record FunctionPolicies(Arns arns, String bucketArn, String imagePrefix, String 
             }
         }
         return out;
+    }
+
+    /** s3:ListBucket on the bucket, for keys under the image prefix only. */
+    private PolicyStatement listExactly() {
+        return PolicyStatement.Builder.create().actions(List.of("s3:ListBucket")).resources(List.of(bucketArn))
+                .conditions(Map.of("StringLike", Map.of("s3:prefix", imagePrefix + "*"))).build();
     }
 
     private static PolicyStatement allow(List<String> actions, String... resources) {

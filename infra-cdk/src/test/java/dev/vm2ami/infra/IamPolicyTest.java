@@ -90,9 +90,14 @@ class IamPolicyTest {
                 "ec2:ImportImage", Set.of(TASKS, IMAGES),
                 "ec2:CreateTags", Set.of(TASKS),
                 "iam:PassRole", Set.of(vmImportRole() + ".Arn"),
-                "ec2:DescribeImportImageTasks", Set.of("*"))));
+                "ec2:DescribeImportImageTasks", Set.of("*"),
+                // Checks the key still holds the version inspected before ImportImage reads it.
+                "s3:GetObject", Set.of(bucket() + ".Arn/*"),
+                "s3:ListBucket", Set.of(bucket() + ".Arn"))));
         assertThat(statement(defaults, PipelineFunction.SUBMIT, "ec2:CreateTags").conditions())
                 .isEqualTo(Map.of("StringEquals", Map.of("ec2:CreateAction", "ImportImage")));
+        assertThat(statement(withOptions, PipelineFunction.SUBMIT, "s3:ListBucket").conditions())
+                .isEqualTo(Map.of("StringLike", Map.of("s3:prefix", "incoming/*")));
     }
 
     @Test

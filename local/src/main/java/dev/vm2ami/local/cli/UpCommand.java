@@ -59,6 +59,7 @@ final class UpCommand implements Callable<Integer> {
             out.println("topic: " + p.topicArn());
             out.println("state-machine: " + p.stateMachineArn());
             out.println("inbox: " + p.inboxQueueUrl());
+            out.println("vmimport-role: " + p.vmimportRoleName());
             out.println("function-logs: " + cloud.functionLogs());
             out.println("cloud-log: " + cloud.cloudLog());
             out.println();

@@ -38,6 +38,13 @@ class ImportImageSimulatorTest {
         s3.createBucket(b -> b.bucket(BUCKET));
         cloud.clients().iam().createRole(r -> r.roleName("vmimport").assumeRolePolicyDocument(
                 "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"vmie.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}"));
+        // The user guide's role policy: the simulator reads the image and registers the AMI as this role.
+        cloud.clients().iam().putRolePolicy(p -> p.roleName("vmimport").policyName("vmimport").policyDocument("""
+                {"Version": "2012-10-17", "Statement": [
+                  {"Effect": "Allow", "Action": ["s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket"],
+                   "Resource": ["arn:aws:s3:::%1$s", "arn:aws:s3:::%1$s/*"]},
+                  {"Effect": "Allow", "Action": ["ec2:ModifySnapshotAttribute", "ec2:CopySnapshot", "ec2:RegisterImage", "ec2:Describe*"],
+                   "Resource": "*"}]}""".formatted(BUCKET)));
     }
 
     static String upload(byte[] content, String simulate) {
