@@ -39,9 +39,13 @@ final class NagJustifications {
             switch (f) {
                 case INSPECT -> wildcards.add(wildcard("Reads any image (and its sidecar manifest) under the image "
                         + "prefix; object names are not known in advance.", objects));
-                case SUBMIT -> wildcards.add(wildcard("ImportImage creates an import task and an AMI whose ids EC2 "
-                        + "assigns; the ARNs are limited to this region (and this account for the task).",
-                        pattern(arn("ec2", true, "import-image-task/*")), pattern(arn("ec2", false, "image/*"))));
+                case SUBMIT -> {
+                    wildcards.add(wildcard("ImportImage creates an import task and an AMI whose ids EC2 "
+                            + "assigns; the ARNs are limited to this region (and this account for the task).",
+                            pattern(arn("ec2", true, "import-image-task/*")), pattern(arn("ec2", false, "image/*"))));
+                    wildcards.add(wildcard("Checks (HeadObject) that an image's key still holds the version inspected "
+                            + "before ImportImage reads it; any image under the image prefix, names not known in advance.", objects));
+                }
                 case FINISH -> wildcards.add(wildcard("Names, tags and cleans up the AMI and snapshots EC2 created for "
                         + "an import; their ids are not known in advance. Limited to this region.",
                         pattern(arn("ec2", false, "image/*")), pattern(arn("ec2", false, "snapshot/*"))));
