@@ -72,11 +72,13 @@ class FunctionRolesTest {
     }
 
     @Test
-    void submitMayFollowImportsButNotReadImages() {
+    void submitMayFollowImportsAndCheckTheImagesVersionButNotWriteImages() {
         AwsCredentialsProvider submit = as(PipelineFunction.SUBMIT);
         try (Ec2Client ec2 = ec2(submit); S3Client s3 = s3(submit)) {
             assertThat(ec2.describeImportImageTasks(r -> r.maxResults(5)).importImageTasks()).isNotNull();
-            assertThat(denied(() -> s3.getObjectAsBytes(r -> r.bucket(bucket()).key(IMAGE + ".bin")))).isEqualTo("AccessDenied");
+            assertThat(s3.headObject(r -> r.bucket(bucket()).key(IMAGE + ".bin")).contentLength()).isEqualTo(512);
+            assertThat(denied(() -> s3.putObject(p -> p.bucket(bucket()).key("roles/new.raw"), RequestBody.fromBytes(new byte[1]))))
+                    .isEqualTo("AccessDenied");
             assertThat(denied(() -> ec2.describeImages(r -> r.owners("self")))).isEqualTo("UnauthorizedOperation");
         }
     }
