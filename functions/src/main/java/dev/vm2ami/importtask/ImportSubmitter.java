@@ -73,7 +73,7 @@ public final class ImportSubmitter {
         if (changed.isPresent()) {
             LOG.warn("not importing: {}", changed.get());
             return job.withSubmission(new ImportJob.Submission(attempt, token, true, quotaWaits, 0, firstTriedAt, null, null))
-                    .withFailure(new ImportJob.Failure(FailureCategory.CLIENT_ERROR.name(), changed.get(),
+                    .withFailure(new ImportJob.Failure(FailureCategory.CLIENT_ERROR, changed.get(),
                             "Nothing to do if the new upload is the one you want: it is imported by its own execution, with its "
                                     + "own notification. Upload each image under a key of its own to import both.", null));
         }

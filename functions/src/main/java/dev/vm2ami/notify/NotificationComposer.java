@@ -115,7 +115,7 @@ public final class NotificationComposer {
         if (job.fault() != null && PermissionDenied.class.getName().equals(job.fault().error())) {
             // A step's own role was denied an action: no retry could help, the stack's IAM has to change.
             String message = faultMessage(job.fault());
-            return new ImportJob.Failure(FailureCategory.PERMISSIONS.name(), "vm2ami's " + step(job) + " step was denied: " + message,
+            return new ImportJob.Failure(FailureCategory.PERMISSIONS, "vm2ami's " + step(job) + " step was denied: " + message,
                     "The " + step(job) + " function's role lacks the action named. Redeploy the stack (its roles grant each step "
                             + "what it needs), and check service control policies, permission boundaries and key policies.",
                     message);

@@ -174,7 +174,7 @@ class ImportSubmitterTest {
         ImportJob job = submitter().submit(inspected);
 
         assertThat(requests).as("no ImportImage").isEmpty();
-        assertThat(job.failure().category()).isEqualTo("CLIENT_ERROR");
+        assertThat(job.failure().category()).isEqualTo(dev.vm2ami.job.FailureCategory.CLIENT_ERROR);
         assertThat(job.failure().message()).contains("was overwritten after vm2ami inspected it")
                 .contains(inspected.source().versionId()).contains("a-newer-version");
     }
