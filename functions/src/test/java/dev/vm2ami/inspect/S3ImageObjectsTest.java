@@ -26,7 +26,21 @@ class S3ImageObjectsTest {
 
     /** An S3 client whose HeadObject and GetObject give what the test says. */
     static S3Client s3(Supplier<HeadObjectResponse> head, Supplier<byte[]> get) {
+        return s3(head, get, java.util.List.of());
+    }
+
+    /** ... and whose ListObjectsV2 lists {@code listed} (the keys the role may see under the prefix asked for). */
+    static S3Client s3(Supplier<HeadObjectResponse> head, Supplier<byte[]> get, java.util.List<String> listed) {
         return new S3Client() {
+            @Override
+            public software.amazon.awssdk.services.s3.model.ListObjectsV2Response listObjectsV2(
+                    software.amazon.awssdk.services.s3.model.ListObjectsV2Request request) {
+                return software.amazon.awssdk.services.s3.model.ListObjectsV2Response.builder()
+                        .contents(listed.stream().filter(k -> k.startsWith(request.prefix()))
+                                .map(k -> software.amazon.awssdk.services.s3.model.S3Object.builder().key(k).build()).toList())
+                        .build();
+            }
+
             @Override
             public HeadObjectResponse headObject(HeadObjectRequest request) {
                 return head.get();
@@ -86,13 +100,23 @@ class S3ImageObjectsTest {
         S3ImageObjects absent = new S3ImageObjects(s3(null, () -> {
             throw NoSuchKeyException.builder().statusCode(404).build();
         }));
+        // Without s3:ListBucket S3 answers 403 for a missing key: the listing of that key decides.
+        S3ImageObjects forbiddenAndNotListed = new S3ImageObjects(s3(null, () -> {
+            throw s3Error(403, "AccessDenied");
+        }, java.util.List.of("disks/app.raw")));
         S3ImageObjects denied = new S3ImageObjects(s3(null, () -> {
             throw s3Error(403, "AccessDenied");
+        }, java.util.List.of("disks/app.raw", "disks/app.raw.vm2ami.json")));
+        S3ImageObjects unavailable = new S3ImageObjects(s3(null, () -> {
+            throw s3Error(503, "SlowDown");
         }));
 
         assertThat(present.manifest("vm2ami-images", "disks/app.raw.vm2ami.json")).contains("{\"team\": \"web\"}");
         assertThat(absent.manifest("vm2ami-images", "disks/app.raw.vm2ami.json")).isEmpty();
+        assertThat(forbiddenAndNotListed.manifest("vm2ami-images", "disks/app.raw.vm2ami.json")).isEmpty();
         assertThatThrownBy(() -> denied.manifest("vm2ami-images", "disks/app.raw.vm2ami.json"))
+                .isInstanceOf(dev.vm2ami.job.PermissionDenied.class).hasMessageContaining("s3:GetObject");
+        assertThatThrownBy(() -> unavailable.manifest("vm2ami-images", "disks/app.raw.vm2ami.json"))
                 .isInstanceOf(TransientFailure.class).hasMessageContaining("sidecar manifest");
     }
 }
