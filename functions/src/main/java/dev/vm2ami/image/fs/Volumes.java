@@ -1,5 +1,9 @@
 package dev.vm2ami.image.fs;
 
+import dev.vm2ami.image.read.BlockDevice;
+import dev.vm2ami.image.read.ReadBudget;
+import dev.vm2ami.image.read.StructureException;
+
 import java.io.IOException;
 import java.util.Optional;
 

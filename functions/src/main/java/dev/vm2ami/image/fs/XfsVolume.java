@@ -1,5 +1,10 @@
 package dev.vm2ami.image.fs;
 
+import dev.vm2ami.image.read.Bin;
+import dev.vm2ami.image.read.BlockDevice;
+import dev.vm2ami.image.read.ReadBudget;
+import dev.vm2ami.image.read.StructureException;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

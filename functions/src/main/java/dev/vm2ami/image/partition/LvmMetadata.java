@@ -1,6 +1,6 @@
 package dev.vm2ami.image.partition;
 
-import dev.vm2ami.image.fs.StructureException;
+import dev.vm2ami.image.read.StructureException;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,5 +1,7 @@
 package dev.vm2ami.image.fs;
 
+import dev.vm2ami.image.read.BlockDevice;
+import dev.vm2ami.image.read.ReadBudget;
 import dev.vm2ami.image.testing.FileDevice;
 import dev.vm2ami.image.testing.Tools;
 import dev.vm2ami.image.testing.Trees;

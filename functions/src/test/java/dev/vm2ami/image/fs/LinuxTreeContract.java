@@ -1,5 +1,6 @@
 package dev.vm2ami.image.fs;
 
+import dev.vm2ami.image.read.StructureException;
 import dev.vm2ami.image.testing.Elf;
 import dev.vm2ami.image.testing.Trees;
 

@@ -1,6 +1,9 @@
 package dev.vm2ami.image.fs;
 
 import dev.vm2ami.image.partition.Lvm;
+import dev.vm2ami.image.read.BlockDevice;
+import dev.vm2ami.image.read.ReadBudget;
+import dev.vm2ami.image.read.StructureException;
 import dev.vm2ami.image.testing.FileDevice;
 import dev.vm2ami.image.testing.LvmBuilder;
 import dev.vm2ami.image.testing.Tools;

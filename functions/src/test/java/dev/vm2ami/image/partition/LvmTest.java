@@ -1,14 +1,14 @@
 package dev.vm2ami.image.partition;
 
-import dev.vm2ami.image.fs.BlockDevice;
-import dev.vm2ami.image.fs.ReadBudget;
-import dev.vm2ami.image.fs.StructureException;
 import dev.vm2ami.image.fs.Volume;
 import dev.vm2ami.image.fs.Volumes;
+import dev.vm2ami.image.read.BlockDevice;
+import dev.vm2ami.image.read.ReadBudget;
+import dev.vm2ami.image.read.StructureException;
 import dev.vm2ami.image.testing.FileDevice;
 import dev.vm2ami.image.testing.Loop;
-import dev.vm2ami.image.testing.LvmBuilder;
 import dev.vm2ami.image.testing.LvmBuilder.Segment;
+import dev.vm2ami.image.testing.LvmBuilder;
 import dev.vm2ami.image.testing.Tools;
 import dev.vm2ami.image.testing.Trees;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,6 @@
 package dev.vm2ami.image.testing;
 
-import dev.vm2ami.image.fs.BlockDevice;
+import dev.vm2ami.image.read.BlockDevice;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

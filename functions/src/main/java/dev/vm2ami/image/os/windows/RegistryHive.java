@@ -1,9 +1,9 @@
 package dev.vm2ami.image.os.windows;
 
-import dev.vm2ami.image.fs.Bin;
-import dev.vm2ami.image.fs.BlockDevice;
-import dev.vm2ami.image.fs.ReadBudget;
-import dev.vm2ami.image.fs.StructureException;
+import dev.vm2ami.image.read.Bin;
+import dev.vm2ami.image.read.BlockDevice;
+import dev.vm2ami.image.read.ReadBudget;
+import dev.vm2ami.image.read.StructureException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package dev.vm2ami.image.os.windows;
 
-import dev.vm2ami.image.fs.BlockDevice;
-import dev.vm2ami.image.fs.ReadBudget;
-import dev.vm2ami.image.fs.StructureException;
+import dev.vm2ami.image.read.BlockDevice;
+import dev.vm2ami.image.read.ReadBudget;
+import dev.vm2ami.image.read.StructureException;
 import dev.vm2ami.image.testing.HiveBuilder;
 import dev.vm2ami.image.testing.Tools;
 import dev.vm2ami.image.testing.Trees;

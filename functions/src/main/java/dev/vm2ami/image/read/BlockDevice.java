@@ -1,4 +1,4 @@
-package dev.vm2ami.image.fs;
+package dev.vm2ami.image.read;
 
 import java.io.IOException;
 import java.util.Arrays;

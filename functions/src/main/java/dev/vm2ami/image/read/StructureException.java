@@ -1,4 +1,4 @@
-package dev.vm2ami.image.fs;
+package dev.vm2ami.image.read;
 
 /**
  * An on-disk structure that cannot be read: damaged ({@link Kind#CORRUPT}), using a feature these

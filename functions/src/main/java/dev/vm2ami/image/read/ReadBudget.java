@@ -1,4 +1,4 @@
-package dev.vm2ami.image.fs;
+package dev.vm2ami.image.read;
 
 /**
  * The bytes the readers may ask for in one inspection, shared by every volume read from the same
