@@ -114,20 +114,44 @@ public final class RegistryHive {
         return Optional.of(k);
     }
 
+    /**
+     * The subkey {@code name} of {@code parent}. Lists with hints (lf: the name's first four
+     * characters, lh: a hash of it) are filtered by the hint first, so only matching keys' cells
+     * are read: a big key (Microsoft holds hundreds) costs one cell read, not hundreds.
+     */
     public Optional<Key> subkey(Key parent, String name) throws IOException, StructureException {
         String wanted = name.toUpperCase(Locale.ROOT);
-        for (long offset : subkeyOffsets(parent)) {
-            Key k = key(offset);
+        for (Ref ref : subkeyRefs(parent)) {
+            if (!ref.mayBe(wanted)) continue;
+            Key k = key(ref.offset());
             if (k.name().toUpperCase(Locale.ROOT).equals(wanted)) return Optional.of(k);
         }
         return Optional.empty();
     }
 
+    /** A subkey's cell offset, and what its list says of its name: an lh hash, an lf hint, or nothing (li). */
+    private record Ref(long offset, char kind, long hash, String hint) {
+        boolean mayBe(String upperName) {
+            return switch (kind) {
+                case 'h' -> hash == lhHash(upperName);
+                case 'f' -> hint.chars().anyMatch(c -> c > 127) || upperName.startsWith(hint.toUpperCase(Locale.ROOT));
+                default -> true;
+            };
+        }
+    }
+
+    /** The hash an lh list keeps: h = 37 * h + the upper-cased character, over the name. */
+    static long lhHash(String upperName) {
+        int h = 0;
+        for (int i = 0; i < upperName.length(); i++) h = 37 * h + upperName.charAt(i);
+        return h & 0xFFFFFFFFL;
+    }
+
     public List<String> subkeyNames(Key parent, int max) throws IOException, StructureException {
         List<String> out = new ArrayList<>();
-        for (long offset : subkeyOffsets(parent)) {
+        for (Ref ref : subkeyRefs(parent)) {
             if (out.size() >= max) break;
-            out.add(key(offset).name());
+            out.add(key(ref.offset()).name());
         }
         return out;
     }
@@ -184,21 +208,23 @@ public final class RegistryHive {
         return new Key(offset, name, Bin.u32le(nk, 20), Bin.u32le(nk, 28), Bin.u32le(nk, 36), Bin.u32le(nk, 40));
     }
 
-    private List<Long> subkeyOffsets(Key parent) throws IOException, StructureException {
+    private List<Ref> subkeyRefs(Key parent) throws IOException, StructureException {
         if (parent.subkeyCount() == 0) return List.of();
         if (parent.subkeyCount() > MAX_SUBKEYS) throw StructureException.limit("key " + parent.name() + " has " + parent.subkeyCount() + " subkeys");
-        List<Long> out = new ArrayList<>();
+        List<Ref> out = new ArrayList<>();
         list(parent.subkeyList(), true, out, parent);
         return out;
     }
 
-    private void list(long offset, boolean indirectAllowed, List<Long> out, Key parent) throws IOException, StructureException {
+    private void list(long offset, boolean indirectAllowed, List<Ref> out, Key parent) throws IOException, StructureException {
         byte[] l = cell(offset, "the subkey list of " + parent.name());
         int count = Bin.u16le(l, 2);
-        if (Bin.has(l, 0, "lf") || Bin.has(l, 0, "lh")) {
-            for (int i = 0; i < count; i++) add(out, Bin.u32le(l, 4 + i * 8), parent);
+        if (Bin.has(l, 0, "lh")) {
+            for (int i = 0; i < count; i++) add(out, new Ref(Bin.u32le(l, 4 + i * 8), 'h', Bin.u32le(l, 8 + i * 8), ""), parent);
+        } else if (Bin.has(l, 0, "lf")) {
+            for (int i = 0; i < count; i++) add(out, new Ref(Bin.u32le(l, 4 + i * 8), 'f', 0, Bin.latin1(l, 8 + i * 8, 4)), parent);
         } else if (Bin.has(l, 0, "li")) {
-            for (int i = 0; i < count; i++) add(out, Bin.u32le(l, 4 + i * 4), parent);
+            for (int i = 0; i < count; i++) add(out, new Ref(Bin.u32le(l, 4 + i * 4), 'i', 0, ""), parent);
         } else if (Bin.has(l, 0, "ri") && indirectAllowed) {
             for (int i = 0; i < count; i++) list(Bin.u32le(l, 4 + i * 4), false, out, parent);
         } else {
@@ -206,9 +232,9 @@ public final class RegistryHive {
         }
     }
 
-    private static void add(List<Long> out, long offset, Key parent) throws StructureException {
+    private static void add(List<Ref> out, Ref ref, Key parent) throws StructureException {
         if (out.size() >= MAX_SUBKEYS) throw StructureException.limit("key " + parent.name() + " lists more than " + MAX_SUBKEYS + " subkeys");
-        out.add(offset);
+        out.add(ref);
     }
 
     /** The data of the cell at {@code offset} (after its 4-byte size); the cell must be allocated and inside the bins. */

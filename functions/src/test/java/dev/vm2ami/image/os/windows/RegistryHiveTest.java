@@ -60,6 +60,45 @@ class RegistryHiveTest {
         assertThat(hive.dirty()).isFalse();
     }
 
+    /** Counts the reads made through it. */
+    private static final class Counting implements BlockDevice {
+        private final BlockDevice inner;
+        int reads;
+
+        Counting(byte[] bytes) {
+            this.inner = BlockDevice.of(bytes);
+        }
+
+        @Override
+        public long size() {
+            return inner.size();
+        }
+
+        @Override
+        public byte[] read(long offset, int length) throws java.io.IOException, StructureException {
+            reads++;
+            return inner.read(offset, length);
+        }
+    }
+
+    @ParameterizedTest(name = "subkey lists {0}")
+    @EnumSource(value = HiveBuilder.ListKind.class, names = {"LH", "LF"})
+    void findsAKeyAmongHundredsByItsListHintWithoutReadingTheOthers(HiveBuilder.ListKind lists) throws Exception {
+        HiveBuilder b = new HiveBuilder().lists(lists);
+        for (int i = 0; i < 300; i++) b.key("Microsoft\\Component" + i).string("Name", "c" + i);
+        byte[] bytes = b.key("Microsoft\\windows nt\\CurrentVersion").string("ProductName", "Windows").done().build();
+        Counting hinted = new Counting(bytes);
+        RegistryHive hive = RegistryHive.open(hinted, ReadBudget.standard());
+        assertThat(hive.key("Microsoft\\Windows NT\\CurrentVersion")).as("hints compare case-insensitively").isPresent();
+        assertThat(hinted.reads).as("reads with " + lists + " hints").isLessThan(30);
+
+        HiveBuilder li = new HiveBuilder().lists(HiveBuilder.ListKind.LI);
+        for (int i = 0; i < 300; i++) li.key("Microsoft\\Component" + i).string("Name", "c" + i);
+        Counting unhinted = new Counting(li.key("Microsoft\\windows nt\\CurrentVersion").done().build());
+        assertThat(RegistryHive.open(unhinted, ReadBudget.standard()).key("Microsoft\\Windows NT\\CurrentVersion")).isPresent();
+        assertThat(unhinted.reads).as("an li list has no hints: every key is read").isGreaterThan(300);
+    }
+
     @Test
     void hivexReadsWhatTheBuilderWrites() throws Exception {
         Tools.require("hivexget");
