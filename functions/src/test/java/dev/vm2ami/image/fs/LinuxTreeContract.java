@@ -1,8 +1,8 @@
 package dev.vm2ami.image.fs;
 
 import dev.vm2ami.image.read.StructureException;
-import dev.vm2ami.image.testing.Elf;
 import dev.vm2ami.image.testing.Trees;
+import dev.vm2ami.sampleimages.Elf;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

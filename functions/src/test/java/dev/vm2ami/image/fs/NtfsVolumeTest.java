@@ -2,10 +2,10 @@ package dev.vm2ami.image.fs;
 
 import dev.vm2ami.image.read.ReadBudget;
 import dev.vm2ami.image.testing.FileDevice;
-import dev.vm2ami.image.testing.HiveBuilder;
-import dev.vm2ami.image.testing.Pe;
 import dev.vm2ami.image.testing.Tools;
 import dev.vm2ami.image.testing.Trees;
+import dev.vm2ami.sampleimages.HiveBuilder;
+import dev.vm2ami.sampleimages.Pe;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

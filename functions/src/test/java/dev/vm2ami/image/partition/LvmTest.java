@@ -7,10 +7,10 @@ import dev.vm2ami.image.read.ReadBudget;
 import dev.vm2ami.image.read.StructureException;
 import dev.vm2ami.image.testing.FileDevice;
 import dev.vm2ami.image.testing.Loop;
-import dev.vm2ami.image.testing.LvmBuilder.Segment;
-import dev.vm2ami.image.testing.LvmBuilder;
 import dev.vm2ami.image.testing.Tools;
 import dev.vm2ami.image.testing.Trees;
+import dev.vm2ami.sampleimages.LvmBuilder.Segment;
+import dev.vm2ami.sampleimages.LvmBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

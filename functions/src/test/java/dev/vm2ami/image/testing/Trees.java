@@ -1,5 +1,7 @@
 package dev.vm2ami.image.testing;
 
+import dev.vm2ami.sampleimages.Elf;
+
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;

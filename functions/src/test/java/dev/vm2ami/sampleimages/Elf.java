@@ -1,4 +1,4 @@
-package dev.vm2ami.image.testing;
+package dev.vm2ami.sampleimages;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -8,6 +8,7 @@ public final class Elf {
     public static final int X86_64 = 62;
     public static final int I386 = 3;
     public static final int AARCH64 = 183;
+    public static final int ARM = 40;
 
     private Elf() {}
 

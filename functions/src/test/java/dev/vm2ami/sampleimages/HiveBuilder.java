@@ -1,4 +1,4 @@
-package dev.vm2ami.image.testing;
+package dev.vm2ami.sampleimages;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
