@@ -48,7 +48,7 @@ class ExtVolumeTest {
             assertThat(v.type()).isEqualTo("ext4");
             assertThat(v.label()).contains("rootfs");
             assertThat(v.uuid()).contains("0a1b2c3d-0000-4000-8000-000000000001");
-            LinuxTreeContract.check(v);
+            LinuxTreeContracts.check(v);
         }
     }
 
@@ -111,7 +111,7 @@ class ExtVolumeTest {
             try (FileDevice dev = FileDevice.open(img)) {
                 Volume v = Volumes.open(dev, ReadBudget.standard()).orElseThrow();
                 assertThat(v.type()).isEqualTo(mkfs.substring(5));
-                LinuxTreeContract.check(v);
+                LinuxTreeContracts.check(v);
                 assertThat(v.readFile("/indirect", 1 << 20).orElseThrow()).isEqualTo(Trees.pattern(5, 400 * 1024));
                 Volume.Node t = v.lookup("/triple").orElseThrow();
                 assertThat(v.read(t, 70L << 20, far.length)).isEqualTo(far);

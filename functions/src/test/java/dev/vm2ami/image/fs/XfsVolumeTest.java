@@ -86,7 +86,7 @@ class XfsVolumeTest {
             assertThat(v.version()).isEqualTo(version);
             assertThat(v.label()).contains("root" + version);
             assertThat(v.uuid()).isPresent();
-            LinuxTreeContract.check(v);
+            LinuxTreeContracts.check(v);
             assertThat(v.readFile("/empty", 10)).contains(new byte[0]);
             Map<String, String> shapes = shapes(img);
             assertThat(shapes.get("btree")).as("its extents outgrew the inode").isEqualTo("btree node");
