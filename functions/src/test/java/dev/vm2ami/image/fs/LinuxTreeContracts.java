@@ -12,10 +12,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** What every Linux file-system reader must read from {@link Trees#linuxLike}, whichever tool wrote it. */
-public final class LinuxTreeContracts {
+final class LinuxTreeContracts {
     private LinuxTreeContracts() {}
 
-    public static void check(Volume v) throws Exception {
+    static void check(Volume v) throws Exception {
         assertThat(new String(v.readFile("/etc/os-release", 4096).orElseThrow(), StandardCharsets.UTF_8)).isEqualTo(Trees.OS_RELEASE);
         assertThat(v.readFile("/bin/bash", 64).orElseThrow()).as("through /bin -> usr/bin").isEqualTo(Elf.header(Elf.X86_64, 64));
         assertThat(v.readLink("/bin")).contains("usr/bin");

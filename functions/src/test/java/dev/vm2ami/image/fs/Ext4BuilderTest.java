@@ -1,13 +1,13 @@
-package dev.vm2ami.sampleimages;
+package dev.vm2ami.image.fs;
 
-import dev.vm2ami.image.fs.ExtVolume;
-import dev.vm2ami.image.fs.LinuxTreeContracts;
-import dev.vm2ami.image.fs.Volume;
-import dev.vm2ami.image.fs.Volumes;
 import dev.vm2ami.image.read.BlockDevice;
 import dev.vm2ami.image.read.ReadBudget;
 import dev.vm2ami.image.testing.Tools;
 import dev.vm2ami.image.testing.Trees;
+import dev.vm2ami.sampleimages.Elf;
+import dev.vm2ami.sampleimages.Ext4Builder;
+import dev.vm2ami.sampleimages.LinuxRoot;
+import dev.vm2ami.sampleimages.SparseImage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
