@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class PackageGraphTest {
     private static final String ROOT = "dev.vm2ami.";
     /** The image library's layers, lowest first: each may use only the ones before it. */
-    private static final List<String> IMAGE_LAYERS = List.of("finding", "read", "container", "convert", "partition", "fs", "verdict")
+    private static final List<String> IMAGE_LAYERS = List.of("finding", "read", "container", "convert", "partition", "fs", "os.windows", "os", "verdict")
             .stream().map(l -> "dev.vm2ami.image." + l).toList();
 
     /** In this class's constant pool as a string, which must not count as a use of a class. */
