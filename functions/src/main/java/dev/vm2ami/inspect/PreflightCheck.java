@@ -4,6 +4,7 @@ import dev.vm2ami.config.PipelineSettings;
 import dev.vm2ami.image.finding.Finding;
 import dev.vm2ami.image.finding.FindingCode;
 import dev.vm2ami.image.finding.Severity;
+import dev.vm2ami.image.os.OsFacts;
 import dev.vm2ami.image.read.ByteRangeReader;
 import dev.vm2ami.image.verdict.BootMode;
 import dev.vm2ami.image.verdict.ImageInspector;
@@ -18,10 +19,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The pipeline's pre-flight step on an S3 object ({@link ImageObjects}): finds the object version,
  * reads its options (sidecar manifest, metadata, defaults), and inspects its bytes by ranged reads.
+ * The boot mode, platform and architecture the inspection finds go into the import's options where
+ * the image's owner set none.
  * A REJECT verdict ends the execution with a REJECTED notification and no ImportImage call.
  */
 public final class PreflightCheck {
@@ -71,16 +75,31 @@ public final class PreflightCheck {
         }
         String format = report.format().name();
         ImportJob.ImageOptions o = resolved.options();
-        ImportJob.ImageOptions withFormat = new ImportJob.ImageOptions(format, o.team(), o.licenseType(), o.bootMode(),
-                o.description(), o.platform(), o.architecture(), o.usageOperation(), o.amiName(), o.tags());
-        LOG.info("pre-flight verdict {} for a {} image: {} findings, {} bytes in {} reads", verdict, format,
+        // What the image says of itself replaces guessing; what its owner said (manifest, metadata, stack) wins.
+        Optional<OsFacts> os = report.os();
+        String detectedMode = report.bootMode().map(BootMode::value).orElse(null);
+        ImportJob.ImageOptions withFound = new ImportJob.ImageOptions(format, o.team(), o.licenseType(),
+                o.bootMode() != null ? o.bootMode() : detectedMode, o.description(),
+                o.platform() != null ? o.platform() : os.map(PreflightCheck::platform).orElse(null),
+                o.architecture() != null ? o.architecture() : os.map(OsFacts::architecture).filter(IMPORT_ARCHITECTURES::contains).orElse(null),
+                o.usageOperation(), o.amiName(), o.tags());
+        LOG.info("pre-flight verdict {} for a {} image ({}): {} findings, {} bytes in {} reads", verdict, format,
+                os.map(f -> f.distribution() + " " + f.version() + " " + f.architecture()).orElse("no OS found"),
                 findings.size(), report.bytesRead(), report.rangeRequests());
-        return job.withImage(withFormat).withInspection(new ImportJob.Inspection(verdict, format, findings,
-                report.partitions(), report.bytesRead(), report.rangeRequests()));
+        return job.withImage(withFound).withInspection(new ImportJob.Inspection(verdict, format, findings,
+                report.partitions(), report.bytesRead(), report.rangeRequests(), os.orElse(null), detectedMode));
+    }
+
+    /** ImportImage's Architecture values. */
+    private static final Set<String> IMPORT_ARCHITECTURES = Set.of("x86_64", "i386", "arm64");
+
+    /** ImportImage's Platform for the OS found: Linux or Windows. */
+    private static String platform(OsFacts os) {
+        return os.linux() ? "Linux" : "Windows";
     }
 
     private static ImportJob rejected(ImportJob job, String format, Finding finding) {
-        return job.withInspection(new ImportJob.Inspection(Verdict.REJECT, format, List.of(finding), List.of(), 0, 0))
+        return job.withInspection(new ImportJob.Inspection(Verdict.REJECT, format, List.of(finding), List.of(), 0, 0, null, null))
                 .withImage(new ImportJob.ImageOptions(format, null, null, null, null, null, null, null, null, Map.of()));
     }
 }

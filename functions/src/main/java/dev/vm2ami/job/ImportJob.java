@@ -3,6 +3,7 @@ package dev.vm2ami.job;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.vm2ami.config.PipelineSettings;
 import dev.vm2ami.image.finding.Finding;
+import dev.vm2ami.image.os.OsFacts;
 import dev.vm2ami.image.verdict.PartitionInfo;
 import dev.vm2ami.image.verdict.Verdict;
 
@@ -65,8 +66,12 @@ public record ImportJob(String executionName, String receivedAt, SourceObject so
         }
     }
 
+    /**
+     * @param os       the operating system found on the boot disk (the notification's {@code os} object), or null
+     * @param bootMode the boot mode the disk boots with (requested, else detected), or null when it has none
+     */
     public record Inspection(Verdict verdict, String format, List<Finding> findings, List<PartitionInfo> partitions,
-                             long bytesRead, int rangeRequests) {
+                             long bytesRead, int rangeRequests, OsFacts os, String bootMode) {
         public Inspection {
             findings = findings == null ? List.of() : List.copyOf(findings);
             partitions = partitions == null ? List.of() : List.copyOf(partitions);

@@ -79,6 +79,8 @@ public final class NotificationComposer {
             error.put("hint", failure.hint());
             putIfPresent(error, "awsMessage", failure.awsMessage());
         }
+        if (job.inspection() != null && job.inspection().os() != null) body.set("os", Json.MAPPER.valueToTree(job.inspection().os()));
+        if (job.inspection() != null) putIfPresent(body, "bootMode", job.inspection().bootMode());
         List<Finding> findings = job.inspection() == null ? List.of() : job.inspection().findings();
         if (REJECTED.equals(status)) {
             body.set("findings", Json.MAPPER.valueToTree(findings));

@@ -135,12 +135,39 @@ class PreflightCheckTest {
 
     @Test
     void carriesAWarningVerdictToTheJob() {
+        images.put("disks/app.vhd", biosLinux());
+
+        ImportJob job = check.run(jobFor("disks/app.vhd"));
+
+        assertThat(job.inspection().verdict()).isEqualTo(Verdict.WARN);
+        assertThat(codes(job)).containsExactly("EXTENSION_MISMATCH");
+    }
+
+    @Test
+    void asksForTheBootModePlatformAndArchitectureFoundOnTheDisk() {
         images.put("disks/uefi.raw", uefiLinux());
 
         ImportJob job = check.run(jobFor("disks/uefi.raw"));
 
-        assertThat(job.inspection().verdict()).isEqualTo(Verdict.WARN);
-        assertThat(codes(job)).containsExactly("UEFI_BOOT_MODE_NOT_SET");
+        assertThat(job.inspection().verdict()).isEqualTo(Verdict.ACCEPT);
+        assertThat(codes(job)).containsExactly("BOOT_MODE_DETECTED");
+        assertThat(job.image().bootMode()).isEqualTo("uefi");
+        assertThat(job.image().platform()).isEqualTo("Linux");
+        assertThat(job.image().architecture()).isEqualTo("x86_64");
+        assertThat(job.inspection().bootMode()).isEqualTo("uefi");
+        assertThat(job.inspection().os().distribution()).isEqualTo("ubuntu");
+        assertThat(job.inspection().os().version()).isEqualTo("22.04");
+    }
+
+    @Test
+    void whatTheManifestSaysWinsOverWhatTheDiskSays() {
+        images.put("disks/uefi.raw", uefiLinux());
+        texts.put("disks/uefi.raw.vm2ami.json", "{\"platform\": \"Linux\", \"architecture\": \"i386\"}");
+
+        ImportJob job = check.run(jobFor("disks/uefi.raw"));
+
+        assertThat(job.image().architecture()).isEqualTo("i386");
+        assertThat(job.inspection().os().architecture()).isEqualTo("x86_64");
     }
 
     @Test
@@ -153,7 +180,7 @@ class PreflightCheckTest {
         assertThat(job.inspection().verdict()).isEqualTo(Verdict.ACCEPT);
         assertThat(job.image().team()).isEqualTo("web");
         assertThat(job.image().tags()).containsEntry("App", "shop").containsEntry("CostCenter", "42");
-        assertThat(job.image().bootMode()).isNull();
+        assertThat(job.image().bootMode()).as("no default: the mode the disk boots with").isEqualTo("legacy-bios");
         assertThat(job.image().format()).isEqualTo("RAW");
     }
 

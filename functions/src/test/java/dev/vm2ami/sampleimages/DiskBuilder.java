@@ -23,7 +23,7 @@ public final class DiskBuilder {
     private static final long MIB = 1024 * 1024;
     private static final int GPT_ENTRIES = 128;
 
-    private record Part(String type, long offset, long size, FileSystemSample fs, boolean active) {
+    private record Part(String type, long offset, long size, FileSystemSample fs, SparseImage content, boolean active) {
     }
 
     private final long size;
@@ -51,7 +51,14 @@ public final class DiskBuilder {
     }
 
     public DiskBuilder partitionAt(String type, long offset, long bytes, FileSystemSample fs) {
-        parts.add(new Part(type, offset, bytes, fs, parts.isEmpty()));
+        parts.add(new Part(type, offset, bytes, fs, null, parts.isEmpty()));
+        return this;
+    }
+
+    /** A partition after the previous one holding {@code content} (a whole file system, say {@link Ext4Builder}'s). */
+    public DiskBuilder partition(String type, long bytes, SparseImage content) {
+        long start = parts.isEmpty() ? MIB : parts.get(parts.size() - 1).offset() + parts.get(parts.size() - 1).size();
+        parts.add(new Part(type, start, bytes, FileSystemSample.NONE, content, parts.isEmpty()));
         return this;
     }
 
@@ -81,7 +88,10 @@ public final class DiskBuilder {
         mbr[511] = (byte) 0xAA;
         image.write(0, mbr);
         if (gpt) writeGpt(image);
-        for (Part p : parts) p.fs().writeTo(image, p.offset(), p.size());
+        for (Part p : parts) {
+            if (p.content() != null) image.write(p.offset(), p.content());
+            else p.fs().writeTo(image, p.offset(), p.size());
+        }
         return image;
     }
 

@@ -6,14 +6,21 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The first blocks of a file system, as far as a superblock probe reads them: the magic where
- * blkid looks for it, and for the EFI System Partition a small FAT16 with EFI/BOOT/BOOTX64.EFI.
+ * blkid looks for it (the file systems behind it are not there: OS inspection finds them
+ * damaged), for LVM2 a real physical volume, for the EFI System Partition a small FAT16 with EFI/BOOT/BOOTX64.EFI, and for
+ * {@link #EXT4} a whole ext4 holding Ubuntu 22.04's root, which OS inspection finds importable.
  */
 public enum FileSystemSample {
-    NONE, EXT2, EXT3, EXT4, XFS, BTRFS, JFS, NTFS, SWAP, LVM2, LUKS, REFS,
+    NONE, EXT2, EXT3,
+    /** A real ext4 (at most 8 MiB of the partition) holding Ubuntu 22.04's root ({@link SampleImages#linuxRoot}). */
+    EXT4,
+    XFS, BTRFS, JFS, NTFS, SWAP, LVM2, LUKS, REFS,
     /** FAT16 with EFI/BOOT/BOOTX64.EFI: what UEFI firmware (and EC2, for Linux) falls back to. */
     ESP_WITH_BOOTX64,
     /** FAT16 with EFI/ubuntu/grubx64.efi only: no fallback loader. */
-    ESP_WITHOUT_BOOTX64;
+    ESP_WITHOUT_BOOTX64,
+    /** FAT16 with EFI/BOOT/BOOTAA64.EFI: the fallback loader of arm64 firmware. */
+    ESP_WITH_BOOTAA64;
 
     private static final int SECTOR = 512;
 
@@ -21,7 +28,8 @@ public enum FileSystemSample {
     public void writeTo(SparseImage image, long offset, long size) {
         switch (this) {
             case NONE -> { }
-            case EXT2, EXT3, EXT4 -> image.write(offset + 1024, extSuperblock(size));
+            case EXT4 -> image.write(offset, SampleImages.linuxRoot(Math.min(size, 8L << 20)));
+            case EXT2, EXT3 -> image.write(offset + 1024, extSuperblock(size));
             case XFS -> image.write(offset, ascii("XFSB"));
             case BTRFS -> image.write(offset + 65536 + 64, ascii("_BHRfS_M"));
             case JFS -> image.write(offset + 32768, ascii("JFS1"));
@@ -29,18 +37,20 @@ public enum FileSystemSample {
             case REFS -> image.write(offset, bootSector("ReFS\0\0\0\0"));
             case SWAP -> image.write(offset + 4086, ascii("SWAPSPACE2"));
             case LVM2 -> {
-                byte[] label = new byte[64];
-                System.arraycopy(ascii("LABELONE"), 0, label, 0, 8);
-                System.arraycopy(ascii("LVM2 001"), 0, label, 24, 8);
-                image.write(offset + SECTOR, label);
+                // A real physical volume (label, metadata area) of a volume group without logical volumes.
+                LvmBuilder vg = new LvmBuilder("vg0", 4L << 20, 1);
+                vg.pv("pv0", size);
+                image.write(offset, vg.header("pv0"));
             }
             case LUKS -> image.write(offset, new byte[]{'L', 'U', 'K', 'S', (byte) 0xBA, (byte) 0xBE, 0, 2});
             case ESP_WITH_BOOTX64 -> fat16(image, offset, size, "BOOT       ", "BOOTX64 EFI");
             case ESP_WITHOUT_BOOTX64 -> fat16(image, offset, size, "UBUNTU     ", "GRUBX64 EFI");
+            case ESP_WITH_BOOTAA64 -> fat16(image, offset, size, "BOOT       ", "BOOTAA64EFI");
         }
     }
 
-    private byte[] extSuperblock(long size) {
+    /** Only the superblock of an ext2, ext3 or ext4 of {@code size} bytes, as far as blkid reads it. */
+    byte[] extSuperblock(long size) {
         ByteBuffer b = ByteBuffer.allocate(1024).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(0, 128);                                // inodes
         b.putInt(4, (int) Math.min(Integer.MAX_VALUE, size / 4096)); // blocks

@@ -14,24 +14,38 @@ public final class SampleImages {
 
     private SampleImages() {}
 
+    /** The UUID of the sample Linux root file system, which its fstab and grub.cfg name it by. */
+    public static final String LINUX_ROOT_UUID = "0a1b2c3d-0000-4000-8000-000000000001";
+    /** The smallest partition that holds the sample Linux root ({@link #linuxRoot}). */
+    public static final long LINUX_ROOT_MIN = 512 * 1024;
+
+    /** An ext4 of {@code size} bytes (512 KiB to 128 MiB) holding Ubuntu 22.04's root, as OS inspection reads it. */
+    public static SparseImage linuxRoot(long size) {
+        return Ext4Builder.build(LinuxRoot.ubuntu2204(LINUX_ROOT_UUID), size, java.util.UUID.fromString(LINUX_ROOT_UUID), "cloudimg-rootfs");
+    }
+
     /**
      * A raw disk with an MBR (boot code included) and one Linux (0x83) partition from sector 1 to the
-     * end, holding an ext4 superblock when the partition is large enough for one: importable.
+     * end: importable. From {@link #LINUX_ROOT_MIN} on, the partition holds a real ext4 with an
+     * Ubuntu 22.04 root ({@link #linuxRoot}); smaller ones hold only an ext4 superblock, which the
+     * partition checks accept and OS inspection finds damaged.
      */
     public static byte[] rawWithLinuxPartition(int sizeBytes) {
         byte[] disk = new byte[Math.max(sizeBytes, 2 * SECTOR)];
         writeMbr(disk, (byte) 0x83);
-        if (disk.length >= SECTOR + 2048) {
-            byte[] superblock = ext4Superblock(disk.length - SECTOR);
+        long partition = disk.length - SECTOR;
+        if (partition >= LINUX_ROOT_MIN) {
+            byte[] fs = linuxRoot(Math.min(partition, 8L << 20) / 4096 * 4096).toByteArray();
+            System.arraycopy(fs, 0, disk, SECTOR, fs.length);
+        } else if (disk.length >= SECTOR + 2048) {
+            byte[] superblock = ext4Superblock(partition);
             System.arraycopy(superblock, 0, disk, SECTOR + 1024, superblock.length);
         }
         return disk;
     }
 
     private static byte[] ext4Superblock(long partitionBytes) {
-        SparseImage partition = new SparseImage(partitionBytes);
-        FileSystemSample.EXT4.writeTo(partition, 0, partitionBytes);
-        return partition.read(1024, 1024);
+        return FileSystemSample.EXT4.extSuperblock(partitionBytes);
     }
 
     /** A raw disk of zeros: no partition table, which EC2 fails with "No valid partitions". */
@@ -41,13 +55,15 @@ public final class SampleImages {
 
     /**
      * A whole stream-optimized VMDK (the only VMDK EC2 takes) of {@code capacitySectors} sectors:
-     * header and embedded descriptor, a deflated grain holding the MBR and an ext4 superblock of
-     * the disk's one Linux partition, grain table and directory, footer and end-of-stream marker.
+     * header and embedded descriptor, deflated grains holding the MBR and the disk's one Linux
+     * partition (an Ubuntu root from 1 MiB on, see {@link #rawWithLinuxPartition}), grain table and
+     * directory, footer and end-of-stream marker.
      */
     public static byte[] streamOptimizedVmdkHeader(long capacitySectors) {
         long bytes = capacitySectors * SECTOR;
-        SparseImage disk = new SparseImage(bytes).write(0, rawWithLinuxPartition((int) Math.min(bytes, 64 * 1024)));
-        if (bytes > 64 * 1024) disk.write(446 + 12, le32(capacitySectors - 1)); // the partition runs to the end of the disk
+        int head = (int) Math.min(bytes, 2L << 20);
+        SparseImage disk = new SparseImage(bytes).write(0, rawWithLinuxPartition(head));
+        if (bytes > head) disk.write(446 + 12, le32(capacitySectors - 1)); // the partition runs to the end of the disk
         return Containers.streamOptimizedVmdk(disk).toByteArray();
     }
 

@@ -44,6 +44,12 @@ public final class SparseImage {
         return this;
     }
 
+    /** Puts the written ranges of {@code other} at {@code offset} (a file system into its partition, say). */
+    public SparseImage write(long offset, SparseImage other) {
+        for (Chunk c : other.chunks) write(offset + c.offset(), c.data());
+        return this;
+    }
+
     /** The same image cut (or extended with zeros) to {@code newLength}, for truncation tests; this one is unchanged. */
     public SparseImage resized(long newLength) {
         SparseImage copy = new SparseImage(newLength);

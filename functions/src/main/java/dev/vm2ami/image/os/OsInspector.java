@@ -414,6 +414,30 @@ public final class OsInspector {
         return new OsFacts.Drivers(kernel, found[0], found[1]);
     }
 
+    /**
+     * The boot loaders on the EFI System Partition {@code esp} (EFI/BOOT/BOOTX64.EFI, ...); empty when it
+     * holds no FAT file system.
+     */
+    public static Optional<List<String>> efiLoaders(BlockDevice esp, ReadBudget budget) throws IOException, StructureException {
+        budget.charge(4096, "a superblock probe");
+        if (!FatVolume.detect(esp.read(0, 512))) return Optional.empty();
+        FatVolume fat = FatVolume.open(esp, budget);
+        List<String> out = new ArrayList<>();
+        for (String loader : EFI_FALLBACK) {
+            if (fat.lookup("/" + loader).map(Volume.Node::isFile).orElse(false)) out.add(loader);
+        }
+        return Optional.of(out);
+    }
+
+    /** The UEFI fallback loader for an architecture: BOOTX64.EFI, BOOTAA64.EFI, BOOTIA32.EFI. */
+    public static String fallbackLoader(String architecture) {
+        return switch (architecture) {
+            case "arm64" -> "EFI/BOOT/BOOTAA64.EFI";
+            case "i386" -> "EFI/BOOT/BOOTIA32.EFI";
+            default -> "EFI/BOOT/BOOTX64.EFI";
+        };
+    }
+
     // --- fstab ------------------------------------------------------------------------------------
 
     private Fstab fstab(Volume root, Known rootVolume) throws IOException {

@@ -31,7 +31,7 @@ import java.util.function.Consumer;
  * Pre-flight inspection: reads a few blocks of an image and says whether EC2 VM import would take
  * it, and why not. The format comes from the bytes (the name is only compared with them); then the
  * container (VMDK, VHD, VHDX, each disk of an OVA) is checked and opened, and the boot disk's
- * partition table, file systems and boot loader are read through it.
+ * partition table, file systems, operating system and boot loader are read through it.
  *
  * <p>Every input gets a verdict: damaged structures become findings, and reads are bounded (a
  * cache of block-aligned reads, every length from a header capped), whatever the image's size.
@@ -57,8 +57,8 @@ public final class ImageInspector {
             run.findings.add(FindingCode.INSPECTION_INCOMPLETE.finding(e.getClass().getSimpleName() + ": " + e.getMessage()));
         }
         return new InspectionReport(run.format, InspectionReport.verdictOf(run.findings, run.conversion.isPresent()), run.findings,
-                run.partitions, reader.bytesRead(), reader.rangeRequests(), run.disks.isEmpty() ? 0 : run.disks.get(0).virtualSize(),
-                run.disks, run.conversion);
+                run.bootDisk.partitions(), reader.bytesRead(), reader.rangeRequests(), run.disks.isEmpty() ? 0 : run.disks.get(0).virtualSize(),
+                run.disks, run.conversion, run.bootDisk.systems(), run.bootDisk.bootMode());
     }
 
     private static long sizeOf(ByteRangeReader reader) throws IOException {
@@ -76,7 +76,7 @@ public final class ImageInspector {
         private final List<Finding> findings = new ArrayList<>();
         private final List<DiskInfo> disks = new ArrayList<>();
         private final ExtentFiles extents;
-        private List<PartitionInfo> partitions = List.of();
+        private DiskChecks.BootDisk bootDisk = DiskChecks.BootDisk.empty();
         private DiskFormat format = DiskFormat.UNKNOWN;
         private Optional<InspectionReport.ConversionPlan> conversion = Optional.empty();
 
@@ -147,7 +147,7 @@ public final class ImageInspector {
             if (r.virtualSize() > 0) DiskChecks.size(r.virtualSize(), findings::add);
             if (r.compression().isPresent()) return;
             try (BlockDisk disk = ConvertibleImage.open(source, extents).disk()) {
-                partitions = DiskChecks.bootDisk(disk, bootMode, findings::add);
+                bootDisk = DiskChecks.bootDisk(disk, bootMode, findings::add);
             } catch (ConversionException e) {
                 findings.add(e.finding());
             } catch (MalformedImageException e) {
@@ -187,7 +187,7 @@ public final class ImageInspector {
             DiskChecks.size(container.virtualSize(), out);
             if (!boot) return;
             try {
-                partitions = DiskChecks.bootDisk(container.disk().get(), bootMode, out);
+                bootDisk = DiskChecks.bootDisk(container.disk().get(), bootMode, out);
             } catch (MalformedImageException e) {
                 out.accept(e.finding());
             }

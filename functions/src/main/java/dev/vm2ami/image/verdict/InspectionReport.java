@@ -4,6 +4,7 @@ import dev.vm2ami.image.container.DiskFormat;
 import dev.vm2ami.image.finding.Finding;
 import dev.vm2ami.image.finding.FindingCode;
 import dev.vm2ami.image.finding.Severity;
+import dev.vm2ami.image.os.OsFacts;
 
 import java.util.List;
 import java.util.Optional;
@@ -18,21 +19,32 @@ import java.util.Optional;
  * @param disks         the disks found: one for a disk image, one per disk for an OVA (the boot disk first)
  * @param conversion    for an image vm2ami converts before importing and can convert (verdict CONVERT, or
  *                      REJECT for what is wrong inside the disk): what it is converted from and to
+ * @param systems       the operating systems on the boot disk (more than one is a finding)
+ * @param bootMode      the boot mode requested, else the one the boot disk allows; empty when it has none
  */
 public record InspectionReport(DiskFormat format, Verdict verdict, List<Finding> findings,
                                List<PartitionInfo> partitions, long bytesRead, int rangeRequests,
-                               long virtualSize, List<DiskInfo> disks, Optional<ConversionPlan> conversion) {
+                               long virtualSize, List<DiskInfo> disks, Optional<ConversionPlan> conversion,
+                               List<OsFacts> systems, Optional<BootMode> bootMode) {
 
     public InspectionReport {
         findings = List.copyOf(findings);
         partitions = List.copyOf(partitions);
         disks = List.copyOf(disks);
+        conversion = conversion == null ? Optional.empty() : conversion;
+        systems = List.copyOf(systems);
+        bootMode = bootMode == null ? Optional.empty() : bootMode;
     }
 
-    /** A report of an image imported as it is. */
+    /** A report of an image imported as it is, without what was read inside the boot disk's file systems. */
     public InspectionReport(DiskFormat format, Verdict verdict, List<Finding> findings, List<PartitionInfo> partitions,
                             long bytesRead, int rangeRequests, long virtualSize, List<DiskInfo> disks) {
-        this(format, verdict, findings, partitions, bytesRead, rangeRequests, virtualSize, disks, Optional.empty());
+        this(format, verdict, findings, partitions, bytesRead, rangeRequests, virtualSize, disks, Optional.empty(), List.of(), Optional.empty());
+    }
+
+    /** The operating system of the boot disk (the first, when there are several). */
+    public Optional<OsFacts> os() {
+        return systems.stream().findFirst();
     }
 
     /** The report of the first version, without size and disk list. */

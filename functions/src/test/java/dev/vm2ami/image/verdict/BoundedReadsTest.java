@@ -59,7 +59,7 @@ class BoundedReadsTest {
 
     @Test
     void readsAsLittleOfA15TiBVhdAsOfASmallOne() {
-        SparseImage disk = DiskBuilder.mbr(15L << 40).partition("0x83", GIB, FileSystemSample.XFS).build();
+        SparseImage disk = DiskBuilder.mbr(15L << 40).partition("0x83", GIB, FileSystemSample.EXT4).build();
 
         InspectionReport report = Inspect.image(Containers.fixedVhd(disk), "huge.vhd");
 

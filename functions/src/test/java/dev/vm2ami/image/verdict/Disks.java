@@ -11,13 +11,13 @@ final class Disks {
 
     private Disks() {}
 
-    /** An MBR disk with boot code and an ext4 root: what a BIOS Linux VM exports. */
+    /** An MBR disk with boot code and an ext4 root of Ubuntu: what a BIOS Linux VM exports. */
     static SparseImage linuxMbr() {
         return DiskBuilder.mbr(64 * MIB).partition("0x83", 48 * MIB, FileSystemSample.EXT4)
                 .partition("0x82", 8 * MIB, FileSystemSample.SWAP).build();
     }
 
-    /** A GPT disk with an ESP (holding BOOTX64.EFI) and an ext4 root: a UEFI Linux VM. */
+    /** A GPT disk with an ESP (holding BOOTX64.EFI) and an ext4 root of Ubuntu: a UEFI Linux VM. */
     static SparseImage linuxUefiGpt() {
         return DiskBuilder.gpt(2 * GIB).partition(DiskBuilder.ESP, 64 * MIB, FileSystemSample.ESP_WITH_BOOTX64)
                 .partition(DiskBuilder.LINUX, GIB, FileSystemSample.EXT4).build();

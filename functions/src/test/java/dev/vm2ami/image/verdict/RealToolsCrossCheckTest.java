@@ -3,6 +3,8 @@ package dev.vm2ami.image.verdict;
 import dev.vm2ami.image.container.DiskFormat;
 import dev.vm2ami.image.container.ExtentFiles;
 import dev.vm2ami.image.read.FileRangeReader;
+import dev.vm2ami.sampleimages.LinuxRoot;
+import dev.vm2ami.sampleimages.SampleImages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +25,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Cross-checks the parsers against images made by the tools people use, not by vm2ami's own
- * builders: sgdisk/sfdisk, mkfs.ext4/mkfs.vfat/mkfs.btrfs, mtools and qemu-img. Each test is
+ * builders: sgdisk/sfdisk, mkfs.ext4 (-d, with an Ubuntu root)/mkfs.vfat/mkfs.btrfs, mtools and qemu-img. Each test is
  * skipped when its tools are missing; on Debian they come from the packages qemu-utils, fdisk,
  * gdisk, e2fsprogs, dosfstools, mtools and btrfs-progs.
  */
@@ -76,7 +78,14 @@ class RealToolsCrossCheckTest {
         }
     }
 
-    /** GPT (sgdisk): a FAT32 ESP (mkfs.vfat) with EFI/BOOT/BOOTX64.EFI (mtools) and an ext4 root (mkfs.ext4). */
+    /** Ubuntu's root file system, for mkfs.ext4 -d: the ext4 roots below hold an OS, which inspection looks for. */
+    private static String ubuntuTree() throws IOException {
+        Path tree = dir.resolve("ubuntu-root");
+        if (!Files.isDirectory(tree)) LinuxRoot.ubuntu2204(SampleImages.LINUX_ROOT_UUID).writeTo(tree);
+        return tree.toString();
+    }
+
+    /** GPT (sgdisk): a FAT32 ESP (mkfs.vfat) with EFI/BOOT/BOOTX64.EFI (mtools) and an ext4 root of Ubuntu (mkfs.ext4 -d). */
     @BeforeAll
     static void buildUefiDisk() throws IOException, InterruptedException {
         if (!(has("sgdisk") && has("mkfs.vfat") && has("mmd") && has("mcopy") && has("mkfs.ext4"))) return;
@@ -88,7 +97,7 @@ class RealToolsCrossCheckTest {
         Path loader = Files.writeString(dir.resolve("bootx64.efi"), "MZ fallback loader");
         run("mcopy", "-i", esp.toString(), loader.toString(), "::/EFI/BOOT/BOOTX64.EFI");
         Path root = sparseFile("root.img", 64 * MIB);
-        run("mkfs.ext4", "-q", "-F", root.toString());
+        run("mkfs.ext4", "-q", "-F", "-U", SampleImages.LINUX_ROOT_UUID, "-d", ubuntuTree(), root.toString());
         splice(esp, disk, MIB);
         splice(root, disk, 65 * MIB);
         uefiDisk = disk;
@@ -120,7 +129,7 @@ class RealToolsCrossCheckTest {
         Path esp = sparseFile("esp-empty.img", 64 * MIB);
         run("mkfs.vfat", "-F", "32", esp.toString());
         Path root = sparseFile("root2.img", 64 * MIB);
-        run("mkfs.ext4", "-q", "-F", root.toString());
+        run("mkfs.ext4", "-q", "-F", "-U", SampleImages.LINUX_ROOT_UUID, "-d", ubuntuTree(), root.toString());
         splice(esp, disk, MIB);
         splice(root, disk, 65 * MIB);
 
@@ -248,7 +257,7 @@ class RealToolsCrossCheckTest {
         p.getOutputStream().close();
         p.getInputStream().readAllBytes();
         assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0).as("sfdisk").isTrue();
-        run("mkfs.ext4", "-q", "-F", "-E", "offset=" + MIB, disk.toString(), "64M");
+        run("mkfs.ext4", "-q", "-F", "-U", SampleImages.LINUX_ROOT_UUID, "-d", ubuntuTree(), "-E", "offset=" + MIB, disk.toString(), "64M");
 
         InspectionReport report = inspect(disk, BootMode.LEGACY_BIOS);
 
@@ -271,5 +280,6 @@ class RealToolsCrossCheckTest {
         InspectionReport report = inspect(disk, null);
 
         assertThat(report.partitions()).extracting(PartitionInfo::fileSystem).containsExactly("unknown", "btrfs");
+        assertThat(Inspect.codes(report)).as("vm2ami does not read Btrfs yet, and says so").contains("OS_NOT_CHECKED");
     }
 }

@@ -12,10 +12,10 @@ class VhdInspectionTest {
 
     @Test
     void acceptsAFixedVhd() {
-        InspectionReport report = Inspect.bytes(SampleImages.fixedVhd(SampleImages.rawWithLinuxPartition(64 * 1024)), "disk.vhd");
+        InspectionReport report = Inspect.bytes(SampleImages.fixedVhd(SampleImages.rawWithLinuxPartition(1 << 20)), "disk.vhd");
 
         assertThat(report.verdict()).isEqualTo(Verdict.ACCEPT);
-        assertThat(report.disks()).containsExactly(new DiskInfo("disk.vhd", DiskFormat.VHD, "fixed", 64 * 1024));
+        assertThat(report.disks()).containsExactly(new DiskInfo("disk.vhd", DiskFormat.VHD, "fixed", 1 << 20));
         assertThat(report.partitions()).extracting(PartitionInfo::fileSystem).containsExactly("ext4");
     }
 
