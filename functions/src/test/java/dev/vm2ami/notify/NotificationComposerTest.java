@@ -67,6 +67,22 @@ class NotificationComposerTest {
     }
 
     @Test
+    void aRejectionByTheOsInspectionCarriesTheOsFoundAndItsBootMode() throws Exception {
+        ImportJob job = composer.compose(Fixtures.job("events/jobs/rejected-32-bit.json"), now);
+
+        JsonNode b = body(job);
+        assertThat(job.notification().subject()).isEqualTo("vm2ami: old-app.raw rejected: LINUX_32_BIT");
+        assertThat(b.path("os").path("distribution").asText()).isEqualTo("debian");
+        assertThat(b.path("os").path("version").asText()).isEqualTo("8.11");
+        assertThat(b.path("os").path("architecture").asText()).isEqualTo("i386");
+        assertThat(b.path("os").path("kernels").get(0).asText()).isEqualTo("3.16.0-4-686-pae");
+        assertThat(b.path("os").path("fstab").path("entries").get(0).path("reference").asText()).isEqualTo("UUID");
+        assertThat(b.path("os").path("drivers").path("ena").asBoolean()).isFalse();
+        assertThat(b.path("os").has("edition")).as("Windows-only fields are left out for Linux").isFalse();
+        assertThat(b.path("bootMode").asText()).isEqualTo("legacy-bios");
+    }
+
+    @Test
     void aFailureCarriesItsCategoryTheAwsMessageAndTheHint() throws Exception {
         ImportJob failed = Fixtures.job("events/jobs/after-submit.json").withFailure(new ImportJob.Failure(FailureCategory.CLIENT_ERROR,
                 "EC2 did not recognise the operating system on the image.", "Import only a supported 64-bit OS.",
