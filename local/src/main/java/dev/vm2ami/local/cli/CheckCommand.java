@@ -1,5 +1,6 @@
 package dev.vm2ami.local.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,6 +8,7 @@ import dev.vm2ami.image.container.ExtentFiles;
 import dev.vm2ami.image.finding.Finding;
 import dev.vm2ami.image.finding.FindingCode;
 import dev.vm2ami.image.finding.Sizes;
+import dev.vm2ami.image.os.OsFacts;
 import dev.vm2ami.image.partition.PartitionTypes;
 import dev.vm2ami.image.read.FileRangeReader;
 import dev.vm2ami.image.verdict.BootMode;
@@ -16,6 +18,7 @@ import dev.vm2ami.image.verdict.InspectionReport;
 import dev.vm2ami.image.verdict.InspectionRequest;
 import dev.vm2ami.image.verdict.PartitionInfo;
 import dev.vm2ami.image.verdict.Verdict;
+import dev.vm2ami.job.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,8 +41,10 @@ import java.util.concurrent.Callable;
                         + "VHD, VHDX, raw; qcow2, VDI, sparse and split VMDK and gzip/xz/zstd, which vm2ami converts; ISO, other archives and text), checks "
                         + "the container (stream-optimized VMDK, differencing VHD, OVA descriptor and disk count, checksums), "
                         + "then reads the boot disk through it: partition table (MBR/GPT), file systems, boot loader against "
-                        + "the boot mode, and size limits (< 16 TiB; > 8 TiB needs a manifest). This is the check the pipeline "
-                        + "runs before it calls ImportImage.",
+                        + "the boot mode, and size limits (< 16 TiB; > 8 TiB needs a manifest); then the operating system inside "
+                        + "(ext2/3/4, XFS, NTFS, FAT and LVM are read): distribution and version, architecture, kernels, boot "
+                        + "loader, /etc/fstab, ENA and NVMe drivers, Windows' version from its registry, against what VM import "
+                        + "takes. This is the check the pipeline runs before it calls ImportImage.",
                 "",
                 "Verdicts: ACCEPT (nothing found that import fails on), WARN (importable, with a risk worth fixing), "
                         + "CONVERT (EC2 does not take the format, vm2ami converts it: qcow2, VDI, sparse or split VMDK, gzip/xz/zstd), "
@@ -52,14 +57,15 @@ import java.util.concurrent.Callable;
                 "Examples:",
                 "  ./vm2ami check server.ova",
                 "  ./vm2ami check --boot-mode uefi --json disks/*.vmdk | jq 'select(.verdict != \"ACCEPT\")'",
+                "  ./vm2ami check --json disk.raw | jq .os        # the OS found: distribution, version, architecture, kernels, ...",
                 "  ./vm2ami check --list-codes"})
 final class CheckCommand implements Callable<Integer> {
 
     @Option(names = "--boot-mode", paramLabel = "MODE", converter = BootModeConverter.class,
-            description = "The boot mode the import will request: legacy-bios or uefi. Without it, the check says when a disk can only boot one way.")
+            description = "The boot mode the import will request: legacy-bios or uefi. Without it, the check detects the one the disk boots with (legacy-bios when it boots both ways), as the pipeline does.")
     BootMode bootMode;
 
-    @Option(names = "--json", description = "Print one JSON object per file per line (file, format, verdict, findings, partitions, disks, virtualSize, bytesRead, rangeRequests) instead of text.")
+    @Option(names = "--json", description = "Print one JSON object per file per line (file, format, verdict, bootMode, os, findings, partitions, disks, virtualSize, bytesRead, rangeRequests) instead of text.")
     boolean json;
 
     @Option(names = "--list-codes", description = "Print the catalogue of finding codes (severity, message, fix) as a Markdown table and exit.")
@@ -119,6 +125,8 @@ final class CheckCommand implements Callable<Integer> {
         o.put("file", file.toString());
         o.put("format", r.format().name());
         o.put("verdict", r.verdict().name());
+        o.put("bootMode", r.bootMode().map(BootMode::value).orElse(null));
+        o.set("os", r.os().map(os -> osJson(os, r.findings())).orElse(null));
         ArrayNode findings = o.putArray("findings");
         for (Finding f : r.findings()) {
             findings.addObject().put("severity", f.severity().name()).put("code", f.code()).put("message", f.message()).put("fix", f.fix());
@@ -140,6 +148,16 @@ final class CheckCommand implements Callable<Integer> {
         return o.toString();
     }
 
+    /** The os object, as the notification carries it, with the fstab findings' codes in its fstab. */
+    private static JsonNode osJson(OsFacts os, List<Finding> findings) {
+        ObjectNode node = Json.MAPPER.valueToTree(os);
+        if (node.get("fstab") instanceof ObjectNode fstab) {
+            ArrayNode codes = fstab.putArray("findings");
+            findings.stream().map(Finding::code).filter(c -> c.startsWith("FSTAB_")).forEach(codes::add);
+        }
+        return node;
+    }
+
     private static void human(PrintWriter out, Path file, InspectionReport r, long millis) {
         out.printf("%s: %s%n", file, r.verdict());
         for (DiskInfo d : r.disks()) {
@@ -153,11 +171,31 @@ final class CheckCommand implements Callable<Integer> {
             out.printf("  partition %d: %s %s, %s at %s, %s%s%n", p.index(), p.scheme(), PartitionTypes.describe(p.type()),
                     size(p.size()), size(p.offset()), p.fileSystem(), p.bootable() ? ", bootable" : "");
         }
+        r.os().ifPresent(os -> human(out, os));
+        if (r.systems().size() > 1) out.printf("  (and %d more operating systems, see the findings)%n", r.systems().size() - 1);
+        r.bootMode().ifPresent(m -> out.printf("  boot mode: %s%n", m.value()));
         for (Finding f : r.findings()) {
             out.printf("  %-7s %s: %s%n", f.severity(), f.code(), f.message());
             out.printf("          fix: %s%n", f.fix());
         }
         out.printf("  (read %s in %d request%s, %d ms)%n", size(r.bytesRead()), r.rangeRequests(), r.rangeRequests() == 1 ? "" : "s", millis);
+    }
+
+    private static void human(PrintWriter out, OsFacts os) {
+        out.printf("  os: %s%s, %s, on %s%n", os.name() != null ? os.name() : os.distribution(),
+                os.version() != null && (os.name() == null || !os.name().contains(os.version())) ? " (" + os.version() + ")" : "",
+                os.architecture(), os.root());
+        if (os.linux()) {
+            out.printf("      kernel%s %s; boot loader %s%s%n", os.kernels().size() == 1 ? "" : "s",
+                    os.kernels().isEmpty() ? "none found" : String.join(", ", os.kernels()), os.bootloader(),
+                    os.efiLoaders().isEmpty() ? "" : "; ESP: " + String.join(", ", os.efiLoaders()));
+            String root = os.fstab().root().map(e -> "root by " + e.reference().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '))
+                    .orElse(os.fstab().present() ? "no root entry" : "missing");
+            out.printf("      fstab: %s; drivers: ENA %s, NVMe %s%n", root, os.drivers().ena() ? "yes" : "no", os.drivers().nvme() ? "yes" : "no");
+        } else {
+            out.printf("      edition %s, %s; boot loader %s%s%n", os.edition(), os.installationType(), os.bootloader(),
+                    os.efiLoaders().isEmpty() ? "" : "; ESP: " + String.join(", ", os.efiLoaders()));
+        }
     }
 
     private static void printCodes(PrintWriter out) {

@@ -23,9 +23,9 @@ import java.util.concurrent.Callable;
 
 /** {@code ./vm2ami demo}: the product's main job, end to end, on the embedded local cloud. */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run the whole pipeline on the embedded local cloud: start it, deploy the pipeline, drop six small "
-                + "sample images (two good ones, one EC2 fails once and vm2ami retries, one EC2 cannot boot, two the pre-flight "
-                + "check rejects), show each image's progress, and end with a summary and the notifications received.",
+        description = {"Run the whole pipeline on the embedded local cloud: start it, deploy the pipeline, drop seven small "
+                + "sample images (two good ones, one EC2 fails once and vm2ami retries, one EC2 cannot boot, three the pre-flight "
+                + "check rejects: one for the OS inside it, two for their format), show each image's progress, and end with a summary and the notifications received.",
                 "",
                 "Exit status 0 when every image reached the outcome it should; 1 otherwise."})
 final class DemoCommand implements Callable<Integer> {
@@ -56,7 +56,7 @@ final class DemoCommand implements Callable<Integer> {
                     put.bucket(p.bucket()).key(image.key());
                     if (image.simulate() != null) put.tagging("simulate=" + image.simulate());
                 }, RequestBody.fromBytes(image.content()));
-                out.printf("  %-28s %9s  %-46s expect %s%n", image.fileName(), Sizes.human(image.content().length, "B"), image.description(),
+                out.printf("  %-28s %9s  %-58s expect %s%n", image.fileName(), Sizes.human(image.content().length, "B"), image.description(),
                         image.expectedStatus());
             }
             long dropped = System.nanoTime();
@@ -121,6 +121,7 @@ final class DemoCommand implements Callable<Integer> {
         var b = n.body();
         return switch (n.status()) {
             case "SUCCEEDED" -> b.path("imageId").asText() + " \"" + b.path("imageName").asText() + "\""
+                    + (b.path("os").has("name") ? " (" + b.path("os").path("name").asText() + ")" : "")
                     + (b.path("retried").asBoolean() ? " after " + b.path("attempts").size() + " attempts" : "");
             case "REJECTED" -> b.path("findings").get(0).path("code").asText() + ": " + b.path("findings").get(0).path("message").asText();
             default -> b.path("error").path("category").asText() + ": " + b.path("error").path("awsMessage").asText(b.path("error").path("message").asText());

@@ -1,10 +1,14 @@
 package dev.vm2ami.local.demo;
 
+import dev.vm2ami.sampleimages.DiskBuilder;
+import dev.vm2ami.sampleimages.Ext4Builder;
+import dev.vm2ami.sampleimages.LinuxRoot;
 import dev.vm2ami.sampleimages.SampleImages;
 import dev.vm2ami.wiring.NotificationAttributes;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.UUID;
 
 /** The demo's sample images: small, with real headers, built in memory. */
 public final class DemoImages {
@@ -12,17 +16,26 @@ public final class DemoImages {
 
     private DemoImages() {}
 
+    /** An MBR disk whose ext4 holds a 32-bit (i386) Debian 8: the pre-flight's OS inspection rejects it. */
+    static byte[] legacyAppliance() {
+        String uuid = "0a1b2c3d-0000-4000-8000-0000000000a8";
+        return DiskBuilder.mbr(4 << 20).partition("0x83", 3 << 20,
+                Ext4Builder.build(LinuxRoot.debian8i386(uuid), 3 << 20, UUID.fromString(uuid), "appliance")).build().toByteArray();
+    }
+
     public static List<DemoImage> all() {
         byte[] linux = SampleImages.rawWithLinuxPartition(4 << 20);
         return List.of(
-                new DemoImage(PREFIX + "linux-server.raw", "raw disk, MBR, one ext4 partition", linux, null,
+                new DemoImage(PREFIX + "linux-server.raw", "raw disk, MBR, Ubuntu 22.04 on ext4", linux, null,
                         NotificationAttributes.SUCCEEDED),
                 new DemoImage(PREFIX + "web server (vSphere).vmdk", "stream-optimized VMDK, a key with spaces",
                         SampleImages.streamOptimizedVmdkHeader(8192), null, NotificationAttributes.SUCCEEDED),
                 new DemoImage(PREFIX + "flaky-conversion.raw", "EC2 fails the first conversion (ServerError)", linux,
                         "server-error-once", NotificationAttributes.SUCCEEDED),
-                new DemoImage(PREFIX + "custom-kernel.raw", "EC2 finds no OS it knows (Unknown OS)", linux, "unknown-os",
+                new DemoImage(PREFIX + "custom-kernel.raw", "EC2 says Unknown OS (a fault the simulator injects)", linux, "unknown-os",
                         NotificationAttributes.FAILED),
+                new DemoImage(PREFIX + "legacy-appliance.raw", "a 32-bit Debian 8 inside: VM import takes 64-bit Linux only",
+                        legacyAppliance(), null, NotificationAttributes.REJECTED),
                 new DemoImage(PREFIX + "workstation.vmdk", "monolithicSparse VMDK from VMware Workstation",
                         SampleImages.monolithicSparseVmdkHeader(8192), null, NotificationAttributes.REJECTED),
                 new DemoImage(PREFIX + "notes.vhd", "a text file named .vhd",

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vm2ami.image.container.DiskFormat;
 import dev.vm2ami.sampleimages.Containers;
+import dev.vm2ami.sampleimages.DiskBuilder;
+import dev.vm2ami.sampleimages.Ext4Builder;
+import dev.vm2ami.sampleimages.LinuxRoot;
 import dev.vm2ami.sampleimages.SampleImages;
 import dev.vm2ami.sampleimages.SparseImage;
 import org.junit.jupiter.api.Test;
@@ -16,6 +19,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,7 +44,7 @@ class CheckCommandTest {
     }
 
     private Path goodRaw() throws IOException {
-        return file("good.raw", SampleImages.rawWithLinuxPartition(64 * 1024));
+        return file("good.raw", SampleImages.rawWithLinuxPartition(1 << 20));
     }
 
     private Path badVmdk() throws IOException {
@@ -105,6 +109,20 @@ class CheckCommandTest {
         assertThat(good.get("verdict").asText()).isEqualTo("ACCEPT");
         assertThat(good.get("partitions").get(0).get("fileSystem").asText()).isEqualTo("ext4");
         assertThat(good.get("bytesRead").asLong()).isPositive();
+        assertThat(good.get("rangeRequests").asInt()).isPositive();
+        assertThat(good.get("bootMode").asText()).isEqualTo("legacy-bios");
+        JsonNode os = good.get("os");
+        assertThat(os.get("family").asText()).isEqualTo("linux");
+        assertThat(os.get("distribution").asText()).isEqualTo("ubuntu");
+        assertThat(os.get("version").asText()).isEqualTo("22.04");
+        assertThat(os.get("name").asText()).isEqualTo("Ubuntu 22.04.3 LTS");
+        assertThat(os.get("architecture").asText()).isEqualTo("x86_64");
+        assertThat(os.get("kernels").get(0).asText()).isEqualTo("5.15.0-91-generic");
+        assertThat(os.get("bootloader").asText()).isEqualTo("grub2");
+        assertThat(os.get("fstab").get("entries").get(0).get("reference").asText()).isEqualTo("UUID");
+        assertThat(os.get("fstab").get("findings")).isEmpty();
+        assertThat(os.get("drivers").get("ena").asBoolean()).isTrue();
+        assertThat(os.get("drivers").get("nvme").asBoolean()).isTrue();
         assertThat(bad.get("format").asText()).isEqualTo("VMDK");
         assertThat(bad.get("verdict").asText()).isEqualTo("REJECT");
         JsonNode finding = bad.get("findings").get(0);
@@ -130,6 +148,27 @@ class CheckCommandTest {
         assertThat(json.get("verdict").asText()).isEqualTo("CONVERT");
         assertThat(json.get("conversion").get("from").asText()).isEqualTo("VMDK (monolithicSparse)");
         assertThat(json.get("partitions").get(0).get("fileSystem").asText()).isEqualTo("ext4");
+    }
+
+    @Test
+    void namesTheOsInAFewLines() throws IOException {
+        int status = run("check", goodRaw().toString());
+
+        assertThat(status).isZero();
+        assertThat(out.toString()).contains("os: Ubuntu 22.04.3 LTS, x86_64, on partition 1")
+                .contains("kernel 5.15.0-91-generic; boot loader grub2").contains("fstab: root by uuid; drivers: ENA yes, NVMe yes")
+                .contains("boot mode: legacy-bios");
+    }
+
+    @Test
+    void rejectsADiskWithoutAnOs() throws IOException {
+        SparseImage data = Ext4Builder.build(new LinuxRoot().file("/projects/plan.txt", "data only"), 1 << 20, UUID.randomUUID(), "data");
+        byte[] disk = DiskBuilder.mbr(4 << 20).partition("0x83", 2 << 20, data).build().toByteArray();
+
+        int status = run("check", file("data.raw", disk).toString());
+
+        assertThat(status).isEqualTo(1);
+        assertThat(out.toString()).contains("data.raw: REJECT").contains("NO_OPERATING_SYSTEM").contains("Unknown OS / Missing OS files");
     }
 
     @Test
