@@ -136,6 +136,56 @@ class RealToolsCrossCheckTest {
         assertThat(Inspect.codes(inspect(disk, BootMode.UEFI))).containsExactly("ESP_WITHOUT_FALLBACK_LOADER");
     }
 
+    /** Copies the non-zero 64 KiB pieces of a file system image into the disk at {@code offset}: a sparse dd. */
+    private static void spliceSparse(Path part, Path disk, long offset) throws IOException {
+        byte[] buf = new byte[64 * 1024];
+        try (java.io.InputStream in = Files.newInputStream(part); java.io.RandomAccessFile out = new java.io.RandomAccessFile(disk.toFile(), "rw")) {
+            long at = 0;
+            int n;
+            while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
+                boolean zero = true;
+                for (int i = 0; i < n && zero; i++) zero = buf[i] == 0;
+                if (!zero) {
+                    out.seek(offset + at);
+                    out.write(buf, 0, n);
+                }
+                at += n;
+            }
+        }
+    }
+
+    @Test
+    void namesCentOsOnXfsThroughAVmdkMadeByQemuImg() throws IOException, InterruptedException {
+        require("sfdisk", "mkfs.xfs", "qemu-img");
+        String uuid = SampleImages.LINUX_ROOT_UUID;
+        Path tree = LinuxRoot.centos7("UUID=" + uuid, null).writeTo(dir.resolve("centos-root"));
+        Path proto = Files.writeString(dir.resolve("centos.proto"), dev.vm2ami.image.testing.XfsProto.of(tree));
+        Path root = sparseFile("centos.xfs", 300 * MIB);
+        run("mkfs.xfs", "-q", "-f", "-m", "uuid=" + uuid, "-p", proto.toString(), root.toString());
+        Path disk = sparseFile("centos.raw", 400 * MIB);
+        Process p = new ProcessBuilder(has("sfdisk") ? "sfdisk" : "/usr/sbin/sfdisk", "-q", disk.toString()).directory(dir.toFile())
+                .redirectErrorStream(true).start();
+        p.getOutputStream().write("label: dos\n,,83,*\n".getBytes(StandardCharsets.US_ASCII));
+        p.getOutputStream().close();
+        p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0).as("sfdisk").isTrue();
+        spliceSparse(root, disk, MIB);
+        run("qemu-img", "convert", "-O", "vmdk", "-o", "subformat=streamOptimized", disk.toString(), "centos.vmdk");
+
+        InspectionReport report = inspect(dir.resolve("centos.vmdk"), BootMode.LEGACY_BIOS);
+
+        assertThat(report.format()).isEqualTo(DiskFormat.VMDK);
+        assertThat(report.os()).hasValueSatisfying(os -> {
+            assertThat(os.distribution()).isEqualTo("centos");
+            assertThat(os.version()).isEqualTo("7.9.2009");
+            assertThat(os.kernels()).containsExactly("3.10.0-1160.el7.x86_64");
+            assertThat(os.bootloader()).isEqualTo("grub2");
+            assertThat(os.fstab().root().orElseThrow().resolvedTo()).isEqualTo("partition 1");
+        });
+        assertThat(Inspect.codes(report)).as("sfdisk writes no boot code; CentOS 7.9 with 3.10.0 is in the table")
+                .containsExactly("NO_BOOT_LOADER");
+    }
+
     @Test
     void readsAStreamOptimizedVmdkMadeByQemuImg() throws IOException, InterruptedException {
         requireUefiDisk();

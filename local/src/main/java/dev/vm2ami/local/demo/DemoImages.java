@@ -17,7 +17,7 @@ public final class DemoImages {
     private DemoImages() {}
 
     /** An MBR disk whose ext4 holds a 32-bit (i386) Debian 8: the pre-flight's OS inspection rejects it. */
-    static byte[] legacyAppliance() {
+    public static byte[] legacyAppliance() {
         String uuid = "0a1b2c3d-0000-4000-8000-0000000000a8";
         return DiskBuilder.mbr(4 << 20).partition("0x83", 3 << 20,
                 Ext4Builder.build(LinuxRoot.debian8i386(uuid), 3 << 20, UUID.fromString(uuid), "appliance")).build().toByteArray();

@@ -3,6 +3,7 @@ package dev.vm2ami.local.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vm2ami.local.cloud.LocalCloud;
+import dev.vm2ami.local.demo.DemoImages;
 import dev.vm2ami.local.testing.LocalCloudExtension;
 import dev.vm2ami.local.testing.PipelineHarness;
 import dev.vm2ami.sampleimages.SampleImages;
@@ -54,6 +55,7 @@ class PipelineScenariosTest {
     static final String AWS_TAG = "teams/payments/aws-tag.raw";
     /** 1015 bytes: the image's key fits S3's 1024-byte limit, its manifest's key (+12) would not. */
     static final String LONG_KEY = "long/" + "k".repeat(1006) + ".raw";
+    static final String THIRTY_TWO_BIT = "wave-1/legacy-appliance.raw";
 
     static final ObjectMapper JSON = new ObjectMapper();
     static PipelineHarness harness;
@@ -85,6 +87,7 @@ class PipelineScenariosTest {
         harness.drop(THROTTLED, GOOD_RAW, "throttle-describe");
         harness.drop(WITH_MANIFEST, GOOD_RAW, null);
         harness.drop(NOT_AN_IMAGE, "not an image".getBytes(), null);
+        harness.drop(THIRTY_TWO_BIT, DemoImages.legacyAppliance(), null);
         duplicated = s3.putObject(p -> p.bucket(bucket).key(DUPLICATED), RequestBody.fromBytes(GOOD_RAW));
         // S3 delivers at least once: deliver the same event twice more, as S3 would.
         String event = "{\"Records\":[{\"eventVersion\":\"2.1\",\"eventSource\":\"aws:s3\",\"awsRegion\":\"" + cloud.region()
@@ -128,6 +131,31 @@ class PipelineScenariosTest {
         assertThat(harness.cloud().clients().ec2().describeSnapshots(r -> r.snapshotIds(b.path("snapshotIds").get(0).asText()))
                 .snapshots().get(0).tags()).extracting(Tag::key).contains("vm2ami:source-key");
         assertThat(harness.notificationsFor(GOOD)).hasSize(1);
+    }
+
+    @Test
+    void theImportAsksForThePlatformArchitectureAndBootModeFoundOnTheDiskAndTheNotificationNamesTheOs() {
+        Notifications.Received n = harness.awaitNotification(GOOD, LIMIT);
+
+        assertThat(n.body().path("os").path("distribution").asText()).isEqualTo("ubuntu");
+        assertThat(n.body().path("os").path("version").asText()).isEqualTo("22.04");
+        assertThat(n.body().path("bootMode").asText()).isEqualTo("legacy-bios");
+        var task = harness.cloud().clients().ec2().describeImportImageTasks(r -> r.importTaskIds(n.body().path("importTaskId").asText()))
+                .importImageTasks().get(0);
+        assertThat(task.platform()).isEqualTo("Linux");
+        assertThat(task.architecture()).isEqualTo("x86_64");
+        assertThat(task.bootModeAsString()).isEqualTo("legacy-bios");
+    }
+
+    @Test
+    void aThirtyTwoBitLinuxIsRejectedForItsOsWithoutCallingImportImage() {
+        Notifications.Received n = harness.awaitNotification(THIRTY_TWO_BIT, LIMIT);
+
+        assertThat(n.status()).as(n.body().toPrettyString()).isEqualTo("REJECTED");
+        assertThat(n.subject()).isEqualTo("vm2ami: legacy-appliance.raw rejected: LINUX_32_BIT");
+        assertThat(n.body().path("findings").get(0).path("message").asText()).contains("Unsupported kernel version");
+        assertThat(n.body().path("os").path("architecture").asText()).isEqualTo("i386");
+        assertThat(harness.importTasksFor(THIRTY_TWO_BIT)).isEmpty();
     }
 
     @Test
