@@ -40,7 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ReaderRobustnessTest {
-    private static final int MUTANTS = 100;
+    private static final int MUTANTS = 60;
     private static final long BUDGET = 4L << 20;
 
     @TempDir

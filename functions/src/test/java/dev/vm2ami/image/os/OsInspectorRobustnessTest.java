@@ -91,7 +91,7 @@ class OsInspectorRobustnessTest {
     void damagedRootsGiveInspectionsWithProblemsNeverExceptions() throws IOException {
         byte[] root = Ext4Builder.build(LinuxRoot.ubuntu2204(UUID_ROOT), 2L << 20, UUID.fromString(UUID_ROOT), "root").toByteArray();
         byte[] data = Ext4Builder.build(new LinuxRoot().file("/data/x", "x"), 1L << 20, UUID.randomUUID(), "data").toByteArray();
-        mutate(new byte[][]{root, data}, 300, 1);
+        mutate(new byte[][]{root, data}, 150, 1);
     }
 
     @Test
@@ -104,6 +104,6 @@ class OsInspectorRobustnessTest {
         byte[] pv = Arrays.copyOf(lvm.header("pv0"), 6 << 20);
         System.arraycopy(fs, 0, pv, (int) lvm.pvOffset("root", 0), 1 << 20);
         System.arraycopy(fs, 1 << 20, pv, (int) lvm.pvOffset("root", 1 << 20), 1 << 20);
-        mutate(new byte[][]{pv}, 300, 2);
+        mutate(new byte[][]{pv}, 150, 2);
     }
 }
