@@ -27,11 +27,12 @@ import java.util.regex.Pattern;
  * @param pipelineVersion      recorded in the vm2ami:pipeline-version tag
  * @param reconcileAction      what the reconciler does with an orphaned import task: adopt or cancel
  * @param timing               polling, stall, deadline and retry knobs
+ * @param distribution         what happens to every AMI once it exists, unless its manifest or metadata says otherwise
  */
 public record PipelineSettings(String imagePrefix, String defaultBootMode, String defaultLicenseType, String defaultTeam,
                                Map<String, String> extraTags, String kmsKeyId, String vmimportRoleName,
                                int maxConcurrentImports, String amiNameTemplate, String pipelineVersion,
-                               String reconcileAction, Timing timing) {
+                               String reconcileAction, Timing timing, DistributionOptions distribution) {
 
     public static final String DEFAULT_NAME_TEMPLATE = "{stem}-{date}-{time}";
     public static final String VERSION = "0.1.0";
@@ -86,6 +87,10 @@ public record PipelineSettings(String imagePrefix, String defaultBootMode, Strin
         atLeast(EnvKeys.MAX_CONCURRENT_IMPORTS, maxConcurrentImports, 0);
         if (amiNameTemplate == null || amiNameTemplate.isBlank()) amiNameTemplate = DEFAULT_NAME_TEMPLATE;
         if (pipelineVersion == null || pipelineVersion.isBlank()) pipelineVersion = VERSION;
+        distribution = distribution == null ? DistributionOptions.none() : distribution;
+        distribution.problem().ifPresent(p -> {
+            throw new IllegalArgumentException("the distribution defaults are invalid: " + p);
+        });
         for (String key : extraTags.keySet()) {
             if (!TAG_KEY.matcher(key).matches() || key.toLowerCase(Locale.ROOT).startsWith("aws:")) {
                 throw new IllegalArgumentException(EnvKeys.EXTRA_TAGS + ": '" + key + "' is not a valid tag key "
@@ -96,17 +101,22 @@ public record PipelineSettings(String imagePrefix, String defaultBootMode, Strin
 
     public static PipelineSettings defaults() {
         return new PipelineSettings("", "", "", "", Map.of(), "", "vmimport", 0, DEFAULT_NAME_TEMPLATE, VERSION,
-                "adopt", Timing.aws());
+                "adopt", Timing.aws(), DistributionOptions.none());
     }
 
     public PipelineSettings withTiming(Timing t) {
         return new PipelineSettings(imagePrefix, defaultBootMode, defaultLicenseType, defaultTeam, extraTags, kmsKeyId,
-                vmimportRoleName, maxConcurrentImports, amiNameTemplate, pipelineVersion, reconcileAction, t);
+                vmimportRoleName, maxConcurrentImports, amiNameTemplate, pipelineVersion, reconcileAction, t, distribution);
     }
 
     public PipelineSettings withVmimportRoleName(String role) {
         return new PipelineSettings(imagePrefix, defaultBootMode, defaultLicenseType, defaultTeam, extraTags, kmsKeyId,
-                role, maxConcurrentImports, amiNameTemplate, pipelineVersion, reconcileAction, timing);
+                role, maxConcurrentImports, amiNameTemplate, pipelineVersion, reconcileAction, timing, distribution);
+    }
+
+    public PipelineSettings withDistribution(DistributionOptions d) {
+        return new PipelineSettings(imagePrefix, defaultBootMode, defaultLicenseType, defaultTeam, extraTags, kmsKeyId,
+                vmimportRoleName, maxConcurrentImports, amiNameTemplate, pipelineVersion, reconcileAction, timing, d);
     }
 
     /** Every setting as the environment variable the functions read. */
@@ -132,6 +142,13 @@ public record PipelineSettings(String imagePrefix, String defaultBootMode, Strin
         env.put(EnvKeys.QUOTA_BACKOFF_SECONDS, Integer.toString(timing.quotaBackoffSeconds()));
         env.put(EnvKeys.QUOTA_BACKOFF_MAX_SECONDS, Integer.toString(timing.quotaBackoffMaxSeconds()));
         env.put(EnvKeys.RETRY_BACKOFF_SECONDS, Integer.toString(timing.retryBackoffSeconds()));
+        env.put(EnvKeys.SHARE_WITH, DistributionEnvironment.shareWith(distribution.shareWith()));
+        env.put(EnvKeys.COPY_TO_REGIONS, String.join(",", distribution.copyToRegions()));
+        env.put(EnvKeys.REGION_KMS_KEYS, KeyValues.format(distribution.regionKmsKeys()));
+        env.put(EnvKeys.SSM_PARAMETER, distribution.ssmParameter());
+        env.put(EnvKeys.DEPRECATE_AFTER_DAYS, distribution.deprecateAfterDays() == null ? "" : distribution.deprecateAfterDays().toString());
+        env.put(EnvKeys.IMDS_SUPPORT, distribution.imdsSupport());
+        env.put(EnvKeys.SOURCE_DISPOSITION, distribution.sourceDisposition());
         return env;
     }
 
@@ -161,7 +178,8 @@ public record PipelineSettings(String imagePrefix, String defaultBootMode, Strin
                 env.getOrDefault(EnvKeys.AMI_NAME_TEMPLATE, d.amiNameTemplate()),
                 env.getOrDefault(EnvKeys.PIPELINE_VERSION, d.pipelineVersion()),
                 env.getOrDefault(EnvKeys.RECONCILE_ACTION, d.reconcileAction()),
-                timing);
+                timing,
+                DistributionEnvironment.read(env));
     }
 
     /** "3600" for every stage, or "booting=3600,converting=7200" per stage. */

@@ -1,6 +1,8 @@
 package dev.vm2ami.inspect;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vm2ami.config.DistributionEnvironment;
+import dev.vm2ami.config.DistributionOptions;
 import dev.vm2ami.config.KeyValues;
 import dev.vm2ami.config.PipelineSettings;
 import dev.vm2ami.image.verdict.BootMode;
@@ -24,6 +26,12 @@ public final class ImageOptionsResolver {
     public static final String METADATA_PREFIX = "vm2ami-";
     static final Set<String> FIELDS = Set.of("team", "licenseType", "bootMode", "description", "platform",
             "architecture", "usageOperation", "amiName", "tags");
+    /** The distribution options ({@link DistributionOptions}): what happens to the AMI once it exists. */
+    static final Set<String> DISTRIBUTION_FIELDS = Set.of("shareWith", "copyToRegions", "regionKmsKeys", "ssmParameter",
+            "deprecateAfterDays", "imdsSupport", "sourceDisposition");
+    /** Metadata can hold only text: accounts and regions as comma-separated lists, keys as region=ARN pairs. */
+    static final Set<String> DISTRIBUTION_METADATA = Set.of("shareWithAccounts", "copyToRegions", "regionKmsKeys",
+            "ssmParameter", "deprecateAfterDays", "imdsSupport", "sourceDisposition");
 
     /** Options, or the reason they are invalid. */
     public record Resolved(ImportJob.ImageOptions options, Optional<String> problem) {}
@@ -42,6 +50,7 @@ public final class ImageOptionsResolver {
     public Resolved resolve(String format, Map<String, String> metadata, Optional<String> manifest) {
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, String> tags = new LinkedHashMap<>(settings.extraTags());
+        Distribution distribution = new Distribution();
         try {
             metadata.forEach((k, v) -> {
                 String name = k.toLowerCase(Locale.ROOT);
@@ -49,15 +58,22 @@ public final class ImageOptionsResolver {
                 String field = camel(name.substring(METADATA_PREFIX.length()));
                 if (field.equals("tags")) tags.putAll(KeyValues.parse("x-amz-meta-vm2ami-tags", v));
                 else if (FIELDS.contains(field)) values.put(field, v);
+                else if (DISTRIBUTION_METADATA.contains(field)) distribution.metadata(field, v);
             });
             if (manifest.isPresent()) {
                 JsonNode root = Json.MAPPER.readTree(manifest.get());
                 if (root == null || !root.isObject()) return invalid(format, "the sidecar manifest is not a JSON object");
                 for (var it = root.fields(); it.hasNext(); ) {
                     var e = it.next();
+                    if (DISTRIBUTION_FIELDS.contains(e.getKey())) {
+                        distribution.manifest(e.getKey(), e.getValue());
+                        continue;
+                    }
                     if (!FIELDS.contains(e.getKey())) {
+                        java.util.TreeSet<String> known = new java.util.TreeSet<>(FIELDS);
+                        known.addAll(DISTRIBUTION_FIELDS);
                         return invalid(format, "the sidecar manifest has an unknown field '" + e.getKey() + "' (known: "
-                                + new java.util.TreeSet<>(FIELDS) + ")");
+                                + known + ")");
                     }
                     if (e.getKey().equals("tags")) {
                         if (!e.getValue().isObject()) return invalid(format, "'tags' in the sidecar manifest must be an object");
@@ -92,16 +108,107 @@ public final class ImageOptionsResolver {
         }
         Optional<String> tagProblem = tagProblem(tags);
         if (tagProblem.isPresent()) return invalid(format, tagProblem.get());
+        DistributionOptions distributed = distribution.options().over(settings.distribution(), distribution.set);
+        Optional<String> distributionProblem = distributed.problem();
+        if (distributionProblem.isPresent()) return invalid(format, distributionProblem.get());
         String team = values.getOrDefault("team", settings.defaultTeam());
         return new Resolved(new ImportJob.ImageOptions(format, team.isEmpty() ? null : team, emptyToNull(license),
                 emptyToNull(bootMode), values.get("description"), emptyToNull(platform), emptyToNull(architecture),
-                values.get("usageOperation"), values.get("amiName"), tags), Optional.empty());
+                values.get("usageOperation"), values.get("amiName"), tags, distributed.isEmpty() ? null : distributed),
+                Optional.empty());
     }
 
     /** The options of an image whose options cannot be read (e.g. a manifest too large to be one): the defaults, and the problem. */
     public Resolved invalid(String format, String problem) {
         return new Resolved(new ImportJob.ImageOptions(format, emptyToNull(settings.defaultTeam()), null, null, null,
-                null, null, null, null, settings.extraTags()), Optional.of(problem));
+                null, null, null, null, settings.extraTags(), null), Optional.of(problem));
+    }
+
+    /** The distribution options an image sets, and which ones (the others come from the stack's defaults). */
+    private static final class Distribution {
+        final Set<String> set = new java.util.HashSet<>();
+        DistributionOptions.ShareWith shareWith;
+        java.util.List<String> copyToRegions = java.util.List.of();
+        Map<String, String> regionKmsKeys = Map.of();
+        String ssmParameter;
+        Integer deprecateAfterDays;
+        String imdsSupport;
+        String sourceDisposition;
+
+        void metadata(String field, String value) {
+            switch (field) {
+                case "shareWithAccounts" -> {
+                    set.add("shareWith");
+                    shareWith = new DistributionOptions.ShareWith(DistributionEnvironment.commaList(value), null, null);
+                }
+                case "copyToRegions" -> {
+                    set.add(field);
+                    copyToRegions = DistributionEnvironment.commaList(value);
+                }
+                case "regionKmsKeys" -> {
+                    set.add(field);
+                    regionKmsKeys = KeyValues.parse("x-amz-meta-vm2ami-region-kms-keys", value);
+                }
+                case "deprecateAfterDays" -> {
+                    set.add(field);
+                    deprecateAfterDays = days(value);
+                }
+                default -> text(field, value);
+            }
+        }
+
+        void manifest(String field, JsonNode value) {
+            switch (field) {
+                case "shareWith" -> {
+                    set.add(field);
+                    shareWith = DistributionEnvironment.shareWith(value);
+                }
+                case "copyToRegions" -> {
+                    set.add(field);
+                    copyToRegions = DistributionEnvironment.strings(field, value);
+                }
+                case "regionKmsKeys" -> {
+                    if (!value.isObject()) throw new IllegalArgumentException("regionKmsKeys must be an object of region: key ARN");
+                    set.add(field);
+                    Map<String, String> keys = new LinkedHashMap<>();
+                    value.fields().forEachRemaining(k -> keys.put(k.getKey(), k.getValue().asText()));
+                    regionKmsKeys = keys;
+                }
+                case "deprecateAfterDays" -> {
+                    set.add(field);
+                    if (value.isNull()) deprecateAfterDays = null;
+                    else if (value.isIntegralNumber() && value.canConvertToInt()) deprecateAfterDays = value.intValue();
+                    else deprecateAfterDays = days(value.asText());
+                }
+                default -> {
+                    if (!value.isTextual()) throw new IllegalArgumentException(field + " must be a string");
+                    text(field, value.asText());
+                }
+            }
+        }
+
+        private void text(String field, String value) {
+            set.add(field);
+            switch (field) {
+                case "ssmParameter" -> ssmParameter = value;
+                case "imdsSupport" -> imdsSupport = value;
+                case "sourceDisposition" -> sourceDisposition = value;
+                default -> throw new IllegalStateException("not a distribution option: " + field);
+            }
+        }
+
+        private static Integer days(String text) {
+            try {
+                return Integer.valueOf(text.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("deprecateAfterDays must be a whole number of days, was '" + text + "'");
+            }
+        }
+
+        DistributionOptions options() {
+            return new DistributionOptions(shareWith, copyToRegions, regionKmsKeys, ssmParameter, deprecateAfterDays,
+                    imdsSupport, sourceDisposition);
+        }
     }
 
     /** EC2's limit on tags per resource. */

@@ -82,7 +82,7 @@ public final class PreflightCheck {
                 o.bootMode() != null ? o.bootMode() : detectedMode, o.description(),
                 o.platform() != null ? o.platform() : os.map(PreflightCheck::platform).orElse(null),
                 o.architecture() != null ? o.architecture() : os.map(OsFacts::architecture).filter(IMPORT_ARCHITECTURES::contains).orElse(null),
-                o.usageOperation(), o.amiName(), o.tags());
+                o.usageOperation(), o.amiName(), o.tags(), o.distribution());
         LOG.info("pre-flight verdict {} for a {} image ({}): {} findings, {} bytes in {} reads", verdict, format,
                 os.map(f -> f.distribution() + " " + f.version() + " " + f.architecture()).orElse("no OS found"),
                 findings.size(), report.bytesRead(), report.rangeRequests());
@@ -100,6 +100,6 @@ public final class PreflightCheck {
 
     private static ImportJob rejected(ImportJob job, String format, Finding finding) {
         return job.withInspection(new ImportJob.Inspection(Verdict.REJECT, format, List.of(finding), List.of(), 0, 0, null, null))
-                .withImage(new ImportJob.ImageOptions(format, null, null, null, null, null, null, null, null, Map.of()));
+                .withImage(new ImportJob.ImageOptions(format, null, null, null, null, null, null, null, null, Map.of(), null));
     }
 }

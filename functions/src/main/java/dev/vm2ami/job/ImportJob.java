@@ -1,6 +1,7 @@
 package dev.vm2ami.job;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.vm2ami.config.DistributionOptions;
 import dev.vm2ami.config.PipelineSettings;
 import dev.vm2ami.image.finding.Finding;
 import dev.vm2ami.image.os.OsFacts;
@@ -28,18 +29,19 @@ import java.util.Map;
  * @param failure       why the image did not become an AMI
  * @param fault         what Step Functions caught when a step itself failed
  * @param notification  the terminal notification
+ * @param distribution  what became of the AMI once it existed: shared, copied, published, deprecated; the source's fate
  */
 public record ImportJob(String executionName, String receivedAt, SourceObject source, PipelineSettings.Timing timing,
                         Adoption adoption, ImageOptions image, Inspection inspection, Submission submission,
                         List<Attempt> attempts, TaskStatus task, AmiResult ami, Failure failure, Fault fault,
-                        Notification notification) {
+                        Notification notification, Distribution distribution) {
 
     public ImportJob {
         attempts = attempts == null ? List.of() : List.copyOf(attempts);
     }
 
     public static ImportJob start(String executionName, String receivedAt, SourceObject source, PipelineSettings.Timing timing) {
-        return new ImportJob(executionName, receivedAt, source, timing, null, null, null, null, List.of(), null, null, null, null, null);
+        return new ImportJob(executionName, receivedAt, source, timing, null, null, null, null, List.of(), null, null, null, null, null, null);
     }
 
     /** The S3 object version this job imports. */
@@ -60,10 +62,48 @@ public record ImportJob(String executionName, String receivedAt, SourceObject so
      */
     public record ImageOptions(String format, String team, String licenseType, String bootMode, String description,
                                String platform, String architecture, String usageOperation, String amiName,
-                               Map<String, String> tags) {
+                               Map<String, String> tags, DistributionOptions distribution) {
         public ImageOptions {
             tags = tags == null ? Map.of() : Map.copyOf(tags);
         }
+    }
+
+    /**
+     * What the distribution steps did with the AMI (after it was available) and with its source.
+     *
+     * @param sharedWith        who was given launch permission (accounts also createVolumePermission on the snapshots)
+     * @param ssmParameter      the parameter that holds the AMI id in every region that has it
+     * @param deprecationTime   when the AMI (and each copy) is deprecated, ISO-8601
+     * @param copies            one per region in copyToRegions: PENDING, then AVAILABLE or FAILED
+     * @param sourceDisposition what was done to the source object version: kept, tagged or deleted
+     * @param sourceNote        why it was kept when deletion was asked (e.g. a copy failed), else null
+     */
+    public record Distribution(DistributionOptions.ShareWith sharedWith, String ssmParameter, String deprecationTime,
+                               String imdsSupport, List<RegionCopy> copies, String sourceDisposition, String sourceNote) {
+        public Distribution {
+            copies = copies == null ? List.of() : List.copyOf(copies);
+        }
+
+        public Distribution withCopies(List<RegionCopy> c) {
+            return new Distribution(sharedWith, ssmParameter, deprecationTime, imdsSupport, c, sourceDisposition, sourceNote);
+        }
+
+        public Distribution withSource(String disposition, String note) {
+            return new Distribution(sharedWith, ssmParameter, deprecationTime, imdsSupport, copies, disposition, note);
+        }
+    }
+
+    /**
+     * The copy of the AMI in one region.
+     *
+     * @param status           PENDING while CopyImage runs, AVAILABLE when the copy is shared and published, FAILED
+     * @param message          why it failed (EC2's words), else null
+     * @param nextCheckSeconds how long to wait before looking again while PENDING
+     */
+    public record RegionCopy(String region, String imageId, String status, String message, int nextCheckSeconds) {
+        public static final String PENDING = "PENDING";
+        public static final String AVAILABLE = "AVAILABLE";
+        public static final String FAILED = "FAILED";
     }
 
     /**
@@ -145,39 +185,43 @@ public record ImportJob(String executionName, String receivedAt, SourceObject so
     // Updates: each returns a copy with one part replaced.
 
     public ImportJob withAdoption(Adoption a) {
-        return new ImportJob(executionName, receivedAt, source, timing, a, image, inspection, submission, attempts, task, ami, failure, fault, notification);
+        return new ImportJob(executionName, receivedAt, source, timing, a, image, inspection, submission, attempts, task, ami, failure, fault, notification, distribution);
     }
 
     public ImportJob withImage(ImageOptions i) {
-        return new ImportJob(executionName, receivedAt, source, timing, adoption, i, inspection, submission, attempts, task, ami, failure, fault, notification);
+        return new ImportJob(executionName, receivedAt, source, timing, adoption, i, inspection, submission, attempts, task, ami, failure, fault, notification, distribution);
     }
 
     public ImportJob withInspection(Inspection i) {
-        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, i, submission, attempts, task, ami, failure, fault, notification);
+        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, i, submission, attempts, task, ami, failure, fault, notification, distribution);
     }
 
     public ImportJob withSubmission(Submission s) {
-        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, inspection, s, attempts, task, ami, failure, fault, notification);
+        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, inspection, s, attempts, task, ami, failure, fault, notification, distribution);
     }
 
     public ImportJob withAttempts(List<Attempt> a) {
-        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, inspection, submission, a, task, ami, failure, fault, notification);
+        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, inspection, submission, a, task, ami, failure, fault, notification, distribution);
     }
 
     public ImportJob withTask(TaskStatus t) {
-        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, inspection, submission, attempts, t, ami, failure, fault, notification);
+        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, inspection, submission, attempts, t, ami, failure, fault, notification, distribution);
     }
 
     public ImportJob withAmi(AmiResult a) {
-        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, inspection, submission, attempts, task, a, failure, fault, notification);
+        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, inspection, submission, attempts, task, a, failure, fault, notification, distribution);
     }
 
     public ImportJob withFailure(Failure f) {
-        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, inspection, submission, attempts, task, ami, f, fault, notification);
+        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, inspection, submission, attempts, task, ami, f, fault, notification, distribution);
     }
 
     public ImportJob withNotification(Notification n) {
-        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, inspection, submission, attempts, task, ami, failure, fault, n);
+        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, inspection, submission, attempts, task, ami, failure, fault, n, distribution);
+    }
+
+    public ImportJob withDistribution(Distribution d) {
+        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, inspection, submission, attempts, task, ami, failure, fault, notification, d);
     }
 
     /** The import task id of the current attempt, if one was started. */

@@ -43,4 +43,17 @@ public final class EnvKeys {
 
     /** What the reconciler does with an orphaned import task: {@code adopt} or {@code cancel}. */
     public static final String RECONCILE_ACTION = "VM2AMI_RECONCILE_ACTION";
+
+    // Distribution defaults (a sidecar manifest or object metadata overrides them per image).
+    /** JSON: {"accounts": [...], "organizationArns": [...], "organizationalUnitArns": [...]}. */
+    public static final String SHARE_WITH = "VM2AMI_SHARE_WITH";
+    /** Comma-separated regions, e.g. {@code eu-west-1,us-west-2}. */
+    public static final String COPY_TO_REGIONS = "VM2AMI_COPY_TO_REGIONS";
+    /** {@code region=key ARN,...}. */
+    public static final String REGION_KMS_KEYS = "VM2AMI_REGION_KMS_KEYS";
+    public static final String SSM_PARAMETER = "VM2AMI_SSM_PARAMETER";
+    public static final String DEPRECATE_AFTER_DAYS = "VM2AMI_DEPRECATE_AFTER_DAYS";
+    public static final String IMDS_SUPPORT = "VM2AMI_IMDS_SUPPORT";
+    /** keep, tag or delete. */
+    public static final String SOURCE_DISPOSITION = "VM2AMI_SOURCE_DISPOSITION";
 }

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ImageOptionsResolverTest {
     final PipelineSettings defaults = new PipelineSettings("", "legacy-bios", "BYOL", "platform", Map.of("CostCenter", "42"),
-            "", "vmimport", 0, PipelineSettings.DEFAULT_NAME_TEMPLATE, "1", "adopt", PipelineSettings.Timing.aws());
+            "", "vmimport", 0, PipelineSettings.DEFAULT_NAME_TEMPLATE, "1", "adopt", PipelineSettings.Timing.aws(), null);
     final ImageOptionsResolver resolver = new ImageOptionsResolver(defaults);
 
     @Test

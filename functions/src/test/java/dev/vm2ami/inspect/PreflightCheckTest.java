@@ -56,7 +56,7 @@ class PreflightCheckTest {
     };
 
     final PipelineSettings settings = new PipelineSettings("", "", "", "platform", Map.of("CostCenter", "42"), "",
-            "vmimport", 0, PipelineSettings.DEFAULT_NAME_TEMPLATE, "1", "adopt", PipelineSettings.Timing.aws());
+            "vmimport", 0, PipelineSettings.DEFAULT_NAME_TEMPLATE, "1", "adopt", PipelineSettings.Timing.aws(), null);
     final PreflightCheck check = new PreflightCheck(bucket, settings, new ImageInspector());
 
     static ImportJob jobFor(String key) {
@@ -215,6 +215,24 @@ class PreflightCheckTest {
         assertThat(f.fix()).contains("disks/app.raw.vm2ami.json");
         assertThat(job.image().format()).isEqualTo("RAW");
         assertThat(job.image().team()).isEqualTo("platform");
+    }
+
+    @Test
+    void anInvalidAccountToShareWithRejectsTheImageAndAValidOneTravelsInTheJob() {
+        images.put("disks/app.raw", biosLinux());
+        texts.put("disks/app.raw.vm2ami.json", "{\"shareWith\": {\"accounts\": [\"11112222333\"]}}");
+        images.put("disks/web.raw", biosLinux());
+        texts.put("disks/web.raw.vm2ami.json", "{\"shareWith\": {\"accounts\": [\"111122223333\"]}, \"copyToRegions\": [\"eu-west-1\"]}");
+
+        ImportJob rejected = check.run(jobFor("disks/app.raw"));
+        ImportJob accepted = check.run(jobFor("disks/web.raw"));
+
+        assertThat(rejected.inspection().verdict()).isEqualTo(Verdict.REJECT);
+        assertThat(codes(rejected)).containsExactly("INVALID_OPTIONS");
+        assertThat(rejected.inspection().findings().get(0).message()).contains("shareWith.accounts").contains("'11112222333'");
+        assertThat(accepted.inspection().verdict()).isNotEqualTo(Verdict.REJECT);
+        assertThat(accepted.image().distribution().shareWith().accounts()).containsExactly("111122223333");
+        assertThat(accepted.image().distribution().copyToRegions()).containsExactly("eu-west-1");
     }
 
     @Test

@@ -114,7 +114,7 @@ class NotificationComposerTest {
         ImportJob longKey = new ImportJob(succeeded().executionName(), succeeded().receivedAt(),
                 new ImportJob.SourceObject(s.bucket(), "x/" + "very-long-name-".repeat(20) + "\n.vmdk", s.versionId(), s.etag(), s.size(), null, null),
                 succeeded().timing(), null, succeeded().image(), succeeded().inspection(), succeeded().submission(),
-                succeeded().attempts(), succeeded().task(), succeeded().ami(), null, null, null);
+                succeeded().attempts(), succeeded().task(), succeeded().ami(), null, null, null, null);
 
         String subject = composer.compose(longKey, now).notification().subject();
 

@@ -1,6 +1,9 @@
 package dev.vm2ami.infra;
 
+import dev.vm2ami.config.DistributionEnvironment;
+import dev.vm2ami.config.DistributionOptions;
 import dev.vm2ami.config.KeyValues;
+import dev.vm2ami.job.Json;
 import dev.vm2ami.config.PipelineSettings;
 import dev.vm2ami.wiring.ResourceNames;
 
@@ -131,12 +134,38 @@ public record StackConfig(String stackName, PipelineSettings settings, Optional<
                     in.text(ConfigKey.DEFAULT_LICENSE_TYPE), in.text(ConfigKey.DEFAULT_TEAM), in.map(ConfigKey.EXTRA_TAGS),
                     kmsKeyArn, PipelineSettings.defaults().vmimportRoleName(),
                     in.integer(ConfigKey.MAX_CONCURRENT_IMPORTS, 0, Integer.MAX_VALUE), in.text(ConfigKey.AMI_NAME_TEMPLATE),
-                    null, in.text(ConfigKey.RECONCILE_ACTION), timing);
+                    null, in.text(ConfigKey.RECONCILE_ACTION), timing, distribution(in));
         } catch (ConfigurationException e) {
             throw e;
         } catch (IllegalArgumentException e) {
             throw namingTheKey(in, e);
         }
+    }
+
+    /**
+     * The distribution defaults. Each key is checked on its own, so a message names the key that is wrong
+     * and where it was set; cross-key rules (a region's key) are DistributionOptions' own.
+     */
+    private static DistributionOptions distribution(ConfigReader in) {
+        DistributionOptions.ShareWith shareWith;
+        Object share = in.value(ConfigKey.SHARE_WITH);
+        try {
+            if (share instanceof String text && !text.isBlank()) share = ConfigLayers.parseJson(text, ConfigKey.SHARE_WITH.key());
+            shareWith = share == null || (share instanceof String text && text.isBlank()) ? DistributionOptions.ShareWith.none()
+                    : DistributionEnvironment.shareWith(Json.MAPPER.valueToTree(share));
+        } catch (IllegalArgumentException e) {
+            throw in.invalid(ConfigKey.SHARE_WITH, "must be {\"accounts\": [...], \"organizationArns\": [...], "
+                    + "\"organizationalUnitArns\": [...]} (" + e.getMessage() + ")");
+        }
+        int days = in.integer(ConfigKey.DEPRECATE_AFTER_DAYS, 0, DistributionOptions.MAX_DEPRECATE_DAYS);
+        DistributionOptions options = new DistributionOptions(shareWith, in.list(ConfigKey.COPY_TO_REGIONS),
+                in.map(ConfigKey.REGION_KMS_KEYS), in.text(ConfigKey.SSM_PARAMETER), days == 0 ? null : days,
+                in.oneOf(ConfigKey.IMDS_SUPPORT, Set.of("", DistributionOptions.IMDS_V2)),
+                in.oneOf(ConfigKey.SOURCE_DISPOSITION, Set.of(DistributionOptions.KEEP, DistributionOptions.TAG, DistributionOptions.DELETE)));
+        options.problem().ifPresent(p -> {
+            throw new ConfigurationException("the distribution defaults are invalid: " + p);
+        });
+        return options;
     }
 
     /** "3600", 3600, "booting=3600,converting=7200" or {"booting": 3600}: PipelineSettings parses the text form. */

@@ -65,7 +65,14 @@ class InvalidConfigurationTest {
             "reconcileIntervalMinutes|0|reconcileIntervalMinutes must be a whole number from 1 to 1440",
             "accessLogging|yes|accessLogging must be true or false",
             "notificationEmails|platform-team|notificationEmails must list email addresses",
-            "opsEmails|[\"ops@\"]|opsEmails must list email addresses"})
+            "opsEmails|[\"ops@\"]|opsEmails must list email addresses",
+            "shareWith|{\"accounts\": [\"12345\"]}|shareWith.accounts must list 12-digit AWS account ids (e.g. 111122223333); not: '12345'",
+            "shareWith|{\"users\": []}|shareWith must be {\"accounts\"",
+            "copyToRegions|Ireland|copyToRegions must list region names",
+            "regionKmsKeys|eu-west-1=alias/ami|regionKmsKeys.eu-west-1 must be a KMS key ARN",
+            "deprecateAfterDays|4000|deprecateAfterDays must be a whole number from 0 to 3650",
+            "imdsSupport|v1|imdsSupport must be one of [, v2.0]",
+            "sourceDisposition|archive|sourceDisposition must be one of [delete, keep, tag]"})
     void rejects(String key, String value, String message) {
         assertThatThrownBy(() -> load(Map.of(key, value)))
                 .isInstanceOf(ConfigurationException.class)
