@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  *
  * @param imagePrefix          only keys under this prefix are imported ("" = the whole bucket)
  * @param defaultBootMode      legacy-bios, uefi, or "" to let EC2 detect it
+ * @param defaultImportMode    image (ImportImage), snapshot (ImportSnapshot + RegisterImage) or auto (the path the inspection picks)
  * @param defaultLicenseType   AWS, BYOL, or "" for EC2's default
  * @param defaultTeam          team named in notifications when an image does not name one
  * @param extraTags            tags put on every AMI and snapshot besides the provenance tags
@@ -29,7 +30,7 @@ import java.util.regex.Pattern;
  * @param timing               polling, stall, deadline and retry knobs
  * @param distribution         what happens to every AMI once it exists, unless its manifest or metadata says otherwise
  */
-public record PipelineSettings(String imagePrefix, String defaultBootMode, String defaultLicenseType, String defaultTeam,
+public record PipelineSettings(String imagePrefix, String defaultBootMode, String defaultImportMode, String defaultLicenseType, String defaultTeam,
                                Map<String, String> extraTags, String kmsKeyId, String vmimportRoleName,
                                int maxConcurrentImports, String amiNameTemplate, String pipelineVersion,
                                String reconcileAction, Timing timing, DistributionOptions distribution) {
@@ -76,6 +77,8 @@ public record PipelineSettings(String imagePrefix, String defaultBootMode, Strin
         extraTags = java.util.Collections.unmodifiableMap(new TreeMap<>(extraTags));
         imagePrefix = imagePrefix == null ? "" : imagePrefix;
         defaultBootMode = oneOf(EnvKeys.DEFAULT_BOOT_MODE, defaultBootMode, Set.of("", "legacy-bios", "uefi"));
+        defaultImportMode = oneOf(EnvKeys.DEFAULT_IMPORT_MODE, defaultImportMode == null || defaultImportMode.isBlank() ? "auto"
+                : defaultImportMode.trim().toLowerCase(Locale.ROOT), Set.of("auto", "image", "snapshot"));
         defaultLicenseType = oneOf(EnvKeys.DEFAULT_LICENSE_TYPE, defaultLicenseType == null ? "" : defaultLicenseType.toUpperCase(Locale.ROOT),
                 Set.of("", "AWS", "BYOL"));
         reconcileAction = oneOf(EnvKeys.RECONCILE_ACTION, reconcileAction, Set.of("adopt", "cancel"));
@@ -100,22 +103,22 @@ public record PipelineSettings(String imagePrefix, String defaultBootMode, Strin
     }
 
     public static PipelineSettings defaults() {
-        return new PipelineSettings("", "", "", "", Map.of(), "", "vmimport", 0, DEFAULT_NAME_TEMPLATE, VERSION,
+        return new PipelineSettings("", "", "auto", "", "", Map.of(), "", "vmimport", 0, DEFAULT_NAME_TEMPLATE, VERSION,
                 "adopt", Timing.aws(), DistributionOptions.none());
     }
 
     public PipelineSettings withTiming(Timing t) {
-        return new PipelineSettings(imagePrefix, defaultBootMode, defaultLicenseType, defaultTeam, extraTags, kmsKeyId,
+        return new PipelineSettings(imagePrefix, defaultBootMode, defaultImportMode, defaultLicenseType, defaultTeam, extraTags, kmsKeyId,
                 vmimportRoleName, maxConcurrentImports, amiNameTemplate, pipelineVersion, reconcileAction, t, distribution);
     }
 
     public PipelineSettings withVmimportRoleName(String role) {
-        return new PipelineSettings(imagePrefix, defaultBootMode, defaultLicenseType, defaultTeam, extraTags, kmsKeyId,
+        return new PipelineSettings(imagePrefix, defaultBootMode, defaultImportMode, defaultLicenseType, defaultTeam, extraTags, kmsKeyId,
                 role, maxConcurrentImports, amiNameTemplate, pipelineVersion, reconcileAction, timing, distribution);
     }
 
     public PipelineSettings withDistribution(DistributionOptions d) {
-        return new PipelineSettings(imagePrefix, defaultBootMode, defaultLicenseType, defaultTeam, extraTags, kmsKeyId,
+        return new PipelineSettings(imagePrefix, defaultBootMode, defaultImportMode, defaultLicenseType, defaultTeam, extraTags, kmsKeyId,
                 vmimportRoleName, maxConcurrentImports, amiNameTemplate, pipelineVersion, reconcileAction, timing, d);
     }
 
@@ -124,6 +127,7 @@ public record PipelineSettings(String imagePrefix, String defaultBootMode, Strin
         Map<String, String> env = new LinkedHashMap<>();
         env.put(EnvKeys.IMAGE_PREFIX, imagePrefix);
         env.put(EnvKeys.DEFAULT_BOOT_MODE, defaultBootMode);
+        env.put(EnvKeys.DEFAULT_IMPORT_MODE, defaultImportMode);
         env.put(EnvKeys.DEFAULT_LICENSE_TYPE, defaultLicenseType);
         env.put(EnvKeys.DEFAULT_TEAM, defaultTeam);
         env.put(EnvKeys.EXTRA_TAGS, KeyValues.format(extraTags));
@@ -169,6 +173,7 @@ public record PipelineSettings(String imagePrefix, String defaultBootMode, Strin
         return new PipelineSettings(
                 env.getOrDefault(EnvKeys.IMAGE_PREFIX, d.imagePrefix()),
                 env.getOrDefault(EnvKeys.DEFAULT_BOOT_MODE, d.defaultBootMode()),
+                env.getOrDefault(EnvKeys.DEFAULT_IMPORT_MODE, d.defaultImportMode()),
                 env.getOrDefault(EnvKeys.DEFAULT_LICENSE_TYPE, d.defaultLicenseType()),
                 env.getOrDefault(EnvKeys.DEFAULT_TEAM, d.defaultTeam()),
                 KeyValues.parse(EnvKeys.EXTRA_TAGS, env.getOrDefault(EnvKeys.EXTRA_TAGS, "")),

@@ -6,6 +6,7 @@ import dev.vm2ami.config.DistributionOptions;
 import dev.vm2ami.config.KeyValues;
 import dev.vm2ami.config.PipelineSettings;
 import dev.vm2ami.image.verdict.BootMode;
+import dev.vm2ami.image.verdict.ImportPaths;
 import dev.vm2ami.job.ImportJob;
 import dev.vm2ami.job.Json;
 
@@ -25,7 +26,7 @@ public final class ImageOptionsResolver {
     public static final String MANIFEST_SUFFIX = ".vm2ami.json";
     public static final String METADATA_PREFIX = "vm2ami-";
     static final Set<String> FIELDS = Set.of("team", "licenseType", "bootMode", "description", "platform",
-            "architecture", "usageOperation", "amiName", "tags");
+            "architecture", "usageOperation", "amiName", "tags", "importMode", "tpmSupport");
     /** The distribution options ({@link DistributionOptions}): what happens to the AMI once it exists. */
     static final Set<String> DISTRIBUTION_FIELDS = Set.of("shareWith", "copyToRegions", "regionKmsKeys", "ssmParameter",
             "deprecateAfterDays", "imdsSupport", "sourceDisposition");
@@ -106,6 +107,14 @@ public final class ImageOptionsResolver {
         if (!Set.of("", "x86_64", "arm64", "i386").contains(architecture)) {
             return invalid(format, "architecture must be x86_64, arm64 or i386, was '" + architecture + "'");
         }
+        String importMode = values.getOrDefault("importMode", settings.defaultImportMode()).toLowerCase(Locale.ROOT);
+        if (!ImportPaths.MODES.contains(importMode)) {
+            return invalid(format, "importMode must be image, snapshot or auto, was '" + importMode + "'");
+        }
+        String tpm = values.getOrDefault("tpmSupport", "");
+        if (!Set.of("", "v2.0").contains(tpm)) {
+            return invalid(format, "tpmSupport must be v2.0 (NitroTPM), was '" + tpm + "'");
+        }
         Optional<String> tagProblem = tagProblem(tags);
         if (tagProblem.isPresent()) return invalid(format, tagProblem.get());
         DistributionOptions distributed = distribution.options().over(settings.distribution(), distribution.set);
@@ -114,14 +123,15 @@ public final class ImageOptionsResolver {
         String team = values.getOrDefault("team", settings.defaultTeam());
         return new Resolved(new ImportJob.ImageOptions(format, team.isEmpty() ? null : team, emptyToNull(license),
                 emptyToNull(bootMode), values.get("description"), emptyToNull(platform), emptyToNull(architecture),
-                values.get("usageOperation"), values.get("amiName"), tags, distributed.isEmpty() ? null : distributed),
+                values.get("usageOperation"), values.get("amiName"), tags, distributed.isEmpty() ? null : distributed,
+                importMode, emptyToNull(tpm)),
                 Optional.empty());
     }
 
     /** The options of an image whose options cannot be read (e.g. a manifest too large to be one): the defaults, and the problem. */
     public Resolved invalid(String format, String problem) {
         return new Resolved(new ImportJob.ImageOptions(format, emptyToNull(settings.defaultTeam()), null, null, null,
-                null, null, null, null, settings.extraTags(), null), Optional.of(problem));
+                null, null, null, null, settings.extraTags(), null, settings.defaultImportMode(), null), Optional.of(problem));
     }
 
     /** The distribution options an image sets, and which ones (the others come from the stack's defaults). */

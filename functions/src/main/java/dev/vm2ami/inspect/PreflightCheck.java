@@ -8,6 +8,8 @@ import dev.vm2ami.image.os.OsFacts;
 import dev.vm2ami.image.read.ByteRangeReader;
 import dev.vm2ami.image.verdict.BootMode;
 import dev.vm2ami.image.verdict.ImageInspector;
+import dev.vm2ami.image.verdict.ImportPath;
+import dev.vm2ami.image.verdict.ImportPaths;
 import dev.vm2ami.image.verdict.InspectionReport;
 import dev.vm2ami.image.verdict.InspectionRequest;
 import dev.vm2ami.image.verdict.Verdict;
@@ -78,16 +80,28 @@ public final class PreflightCheck {
         // What the image says of itself replaces guessing; what its owner said (manifest, metadata, stack) wins.
         Optional<OsFacts> os = report.os();
         String detectedMode = report.bootMode().map(BootMode::value).orElse(null);
+        // The path: ImportImage, or ImportSnapshot + RegisterImage for a cloud-ready image ImportImage would refuse.
+        ImportPaths.Decision path = ImportPaths.decide(o.importMode(), findings, os, o.bootMode() != null ? o.bootMode() : detectedMode);
+        findings = new ArrayList<>(path.findings());
+        if (path.path() == ImportPath.SNAPSHOT) {
+            // The state machine's snapshot path (ImportSnapshot + RegisterImage) is not wired yet: say so instead of
+            // handing ImportImage an image it refuses.
+            findings.add(new Finding(Severity.ERROR, "SNAPSHOT_PATH_NOT_DEPLOYED", "The image takes the snapshot path "
+                    + "(ImportSnapshot and RegisterImage), which this pipeline does not run yet.",
+                    "Import it by hand: aws ec2 import-snapshot, then aws ec2 register-image with its architecture and boot mode."));
+        }
+        verdict = InspectionReport.verdictOf(findings);
         ImportJob.ImageOptions withFound = new ImportJob.ImageOptions(format, o.team(), o.licenseType(),
                 o.bootMode() != null ? o.bootMode() : detectedMode, o.description(),
                 o.platform() != null ? o.platform() : os.map(PreflightCheck::platform).orElse(null),
                 o.architecture() != null ? o.architecture() : os.map(OsFacts::architecture).filter(IMPORT_ARCHITECTURES::contains).orElse(null),
-                o.usageOperation(), o.amiName(), o.tags(), o.distribution());
-        LOG.info("pre-flight verdict {} for a {} image ({}): {} findings, {} bytes in {} reads", verdict, format,
-                os.map(f -> f.distribution() + " " + f.version() + " " + f.architecture()).orElse("no OS found"),
-                findings.size(), report.bytesRead(), report.rangeRequests());
+                o.usageOperation(), o.amiName(), o.tags(), o.distribution(), o.importMode(), o.tpmSupport());
+        LOG.info("pre-flight verdict {} for a {} image ({}), {} path (importMode {}): {} findings, {} bytes in {} reads", verdict,
+                format, os.map(f -> f.distribution() + " " + f.version() + " " + f.architecture()).orElse("no OS found"),
+                path.path().value(), o.importMode(), findings.size(), report.bytesRead(), report.rangeRequests());
         return job.withImage(withFound).withInspection(new ImportJob.Inspection(verdict, format, findings,
-                report.partitions(), report.bytesRead(), report.rangeRequests(), os.orElse(null), detectedMode));
+                report.partitions(), report.bytesRead(), report.rangeRequests(), os.orElse(null), detectedMode, path.path(),
+                path.cloudReady()));
     }
 
     /** ImportImage's Architecture values. */
@@ -99,7 +113,7 @@ public final class PreflightCheck {
     }
 
     private static ImportJob rejected(ImportJob job, String format, Finding finding) {
-        return job.withInspection(new ImportJob.Inspection(Verdict.REJECT, format, List.of(finding), List.of(), 0, 0, null, null))
-                .withImage(new ImportJob.ImageOptions(format, null, null, null, null, null, null, null, null, Map.of(), null));
+        return job.withInspection(new ImportJob.Inspection(Verdict.REJECT, format, List.of(finding), List.of(), 0, 0, null, null, null, false))
+                .withImage(new ImportJob.ImageOptions(format, null, null, null, null, null, null, null, null, Map.of(), null, null, null));
     }
 }

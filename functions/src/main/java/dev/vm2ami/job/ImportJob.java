@@ -5,6 +5,7 @@ import dev.vm2ami.config.DistributionOptions;
 import dev.vm2ami.config.PipelineSettings;
 import dev.vm2ami.image.finding.Finding;
 import dev.vm2ami.image.os.OsFacts;
+import dev.vm2ami.image.verdict.ImportPath;
 import dev.vm2ami.image.verdict.PartitionInfo;
 import dev.vm2ami.image.verdict.Verdict;
 
@@ -62,9 +63,19 @@ public record ImportJob(String executionName, String receivedAt, SourceObject so
      */
     public record ImageOptions(String format, String team, String licenseType, String bootMode, String description,
                                String platform, String architecture, String usageOperation, String amiName,
-                               Map<String, String> tags, DistributionOptions distribution) {
+                               Map<String, String> tags, DistributionOptions distribution, String importMode,
+                               String tpmSupport) {
         public ImageOptions {
             tags = tags == null ? Map.of() : Map.copyOf(tags);
+        }
+
+        /**
+         * @param importMode image, snapshot or auto (the manifest's, else the metadata's, else the stack's {@code defaultImportMode})
+         * @param tpmSupport {@code v2.0} to register the AMI with NitroTPM (snapshot path, UEFI), else null
+         */
+        public ImageOptions withImportOptions(String importMode, String tpmSupport) {
+            return new ImageOptions(format, team, licenseType, bootMode, description, platform, architecture, usageOperation,
+                    amiName, tags, distribution, importMode, tpmSupport);
         }
     }
 
@@ -107,11 +118,15 @@ public record ImportJob(String executionName, String receivedAt, SourceObject so
     }
 
     /**
-     * @param os       the operating system found on the boot disk (the notification's {@code os} object), or null
-     * @param bootMode the boot mode the disk boots with (requested, else detected), or null when it has none
+     * @param os         the operating system found on the boot disk (the notification's {@code os} object), or null
+     * @param bootMode   the boot mode the disk boots with (requested, else detected), or null when it has none
+     * @param importPath the path the image takes (from its importMode and the findings), or null when rejected early
+     * @param cloudReady whether the image boots on EC2 as it is (ENA, NVMe, root by UUID/LABEL, a boot loader for
+     *                   the boot mode): with importMode auto, an ImportImage refusal the snapshot path fixes is retried there
      */
     public record Inspection(Verdict verdict, String format, List<Finding> findings, List<PartitionInfo> partitions,
-                             long bytesRead, int rangeRequests, OsFacts os, String bootMode) {
+                             long bytesRead, int rangeRequests, OsFacts os, String bootMode, ImportPath importPath,
+                             boolean cloudReady) {
         public Inspection {
             findings = findings == null ? List.of() : List.copyOf(findings);
             partitions = partitions == null ? List.of() : List.copyOf(partitions);

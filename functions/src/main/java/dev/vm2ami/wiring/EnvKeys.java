@@ -29,6 +29,7 @@ public final class EnvKeys {
 
     // Image defaults (a sidecar manifest or object metadata overrides them per image).
     public static final String DEFAULT_BOOT_MODE = "VM2AMI_DEFAULT_BOOT_MODE";
+    public static final String DEFAULT_IMPORT_MODE = "VM2AMI_DEFAULT_IMPORT_MODE";
     public static final String DEFAULT_LICENSE_TYPE = "VM2AMI_DEFAULT_LICENSE_TYPE";
     public static final String DEFAULT_TEAM = "VM2AMI_DEFAULT_TEAM";
     /** Extra AMI tags, e.g. {@code CostCenter=42,Owner=platform}. */

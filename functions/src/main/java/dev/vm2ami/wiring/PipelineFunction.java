@@ -17,7 +17,7 @@ public enum PipelineFunction {
                     EnvKeys.QUOTA_BACKOFF_MAX_SECONDS, EnvKeys.RETRY_BACKOFF_SECONDS)),
     INSPECT("inspect", "dev.vm2ami.inspect.InspectImageHandler::handleRequest",
             "Pre-flight: reads a few blocks of the image by ranged GETs and gives a verdict",
-            60, 512, List.of(EnvKeys.DEFAULT_BOOT_MODE, EnvKeys.DEFAULT_LICENSE_TYPE, EnvKeys.DEFAULT_TEAM,
+            60, 512, List.of(EnvKeys.DEFAULT_BOOT_MODE, EnvKeys.DEFAULT_IMPORT_MODE, EnvKeys.DEFAULT_LICENSE_TYPE, EnvKeys.DEFAULT_TEAM,
                     EnvKeys.EXTRA_TAGS, EnvKeys.SHARE_WITH, EnvKeys.COPY_TO_REGIONS, EnvKeys.REGION_KMS_KEYS,
                     EnvKeys.SSM_PARAMETER, EnvKeys.DEPRECATE_AFTER_DAYS, EnvKeys.IMDS_SUPPORT, EnvKeys.SOURCE_DISPOSITION)),
     SUBMIT("submit", "dev.vm2ami.importtask.SubmitImportHandler::handleRequest",

@@ -13,7 +13,7 @@ class PipelineSettingsTest {
 
     @Test
     void survivesTheTripThroughEnvironmentVariables() {
-        PipelineSettings settings = new PipelineSettings("incoming/", "uefi", "byol", "platform",
+        PipelineSettings settings = new PipelineSettings("incoming/", "uefi", "auto", "byol", "platform",
                 Map.of("CostCenter", "42", "Owner", "migration team"), "arn:aws:kms:us-east-1:1:key/k", "vm2ami-prod-vmimport", 5,
                 "{stem}-{date}", "1.2.3", "cancel",
                 new PipelineSettings.Timing(1.0, 90, 10, 3600, 4, Map.of("booting", 1800), 30, 600, 60),

@@ -158,7 +158,7 @@ class ImportSubmitterTest {
     @Test
     void theOwnAdmissionLimitHoldsImportsBackWithoutCallingImportImage() {
         active = 5;
-        PipelineSettings limited = new PipelineSettings("", "", "", "", Map.of(), "", "vmimport", 5,
+        PipelineSettings limited = new PipelineSettings("", "", "auto", "", "", Map.of(), "", "vmimport", 5,
                 PipelineSettings.DEFAULT_NAME_TEMPLATE, "1", "adopt", PipelineSettings.Timing.aws(), null);
 
         ImportJob job = submitter(limited).submit(inspected);

@@ -10,7 +10,7 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ImageOptionsResolverTest {
-    final PipelineSettings defaults = new PipelineSettings("", "legacy-bios", "BYOL", "platform", Map.of("CostCenter", "42"),
+    final PipelineSettings defaults = new PipelineSettings("", "legacy-bios", "auto", "BYOL", "platform", Map.of("CostCenter", "42"),
             "", "vmimport", 0, PipelineSettings.DEFAULT_NAME_TEMPLATE, "1", "adopt", PipelineSettings.Timing.aws(), null);
     final ImageOptionsResolver resolver = new ImageOptionsResolver(defaults);
 
@@ -35,6 +35,25 @@ class ImageOptionsResolverTest {
         assertThat(r.options().bootMode()).isEqualTo("uefi");
         assertThat(r.options().amiName()).isEqualTo("payments-base");
         assertThat(r.options().tags()).containsEntry("App", "shop").containsEntry("Env", "staging").containsEntry("CostCenter", "42");
+    }
+
+    @Test
+    void importModeComesFromTheManifestTheMetadataOrTheStacksDefault() {
+        assertThat(resolver.resolve("RAW", Map.of(), Optional.empty()).options().importMode()).isEqualTo("auto");
+        assertThat(resolver.resolve("RAW", Map.of("vm2ami-import-mode", "Snapshot"), Optional.empty()).options().importMode())
+                .isEqualTo("snapshot");
+        ImportJob.ImageOptions o = resolver.resolve("RAW", Map.of("vm2ami-import-mode", "snapshot"),
+                Optional.of("{\"importMode\": \"image\", \"tpmSupport\": \"v2.0\"}")).options();
+        assertThat(o.importMode()).isEqualTo("image");
+        assertThat(o.tpmSupport()).isEqualTo("v2.0");
+    }
+
+    @Test
+    void rejectsAnImportModeItDoesNotKnow() {
+        assertThat(resolver.resolve("RAW", Map.of(), Optional.of("{\"importMode\": \"ami\"}")).problem()).get().asString()
+                .contains("importMode must be image, snapshot or auto, was 'ami'");
+        assertThat(resolver.resolve("RAW", Map.of("vm2ami-tpm-support", "v1"), Optional.empty()).problem()).get().asString()
+                .contains("tpmSupport must be v2.0");
     }
 
     @Test

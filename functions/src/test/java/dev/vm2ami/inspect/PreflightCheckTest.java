@@ -55,7 +55,7 @@ class PreflightCheckTest {
         }
     };
 
-    final PipelineSettings settings = new PipelineSettings("", "", "", "platform", Map.of("CostCenter", "42"), "",
+    final PipelineSettings settings = new PipelineSettings("", "", "auto", "", "platform", Map.of("CostCenter", "42"), "",
             "vmimport", 0, PipelineSettings.DEFAULT_NAME_TEMPLATE, "1", "adopt", PipelineSettings.Timing.aws(), null);
     final PreflightCheck check = new PreflightCheck(bucket, settings, new ImageInspector());
 
@@ -157,6 +157,32 @@ class PreflightCheckTest {
         assertThat(job.inspection().bootMode()).isEqualTo("uefi");
         assertThat(job.inspection().os().distribution()).isEqualTo("ubuntu");
         assertThat(job.inspection().os().version()).isEqualTo("22.04");
+    }
+
+    @Test
+    void sendsACloudReadyArm64DownTheSnapshotPathWithItsArchitectureAndBootMode() {
+        images.put("disks/graviton.raw", dev.vm2ami.sampleimages.SparseImage.of(dev.vm2ami.sampleimages.SampleImages.arm64DebianUefi()));
+
+        ImportJob job = check.run(jobFor("disks/graviton.raw"));
+
+        assertThat(job.inspection().importPath()).isEqualTo(dev.vm2ami.image.verdict.ImportPath.SNAPSHOT);
+        assertThat(job.inspection().cloudReady()).isTrue();
+        assertThat(job.image().importMode()).isEqualTo("auto");
+        assertThat(job.image().architecture()).isEqualTo("arm64");
+        assertThat(job.image().bootMode()).isEqualTo("uefi");
+        assertThat(codes(job)).contains("SNAPSHOT_PATH").doesNotContain("ARCHITECTURE_NOT_IMPORTABLE");
+        assertThat(codes(job)).as("until the state machine runs the snapshot path").contains("SNAPSHOT_PATH_NOT_DEPLOYED");
+    }
+
+    @Test
+    void keepsUbuntuOnTheImagePathAndNotesThatItIsCloudReady() {
+        images.put("disks/app.raw", biosLinux());
+
+        ImportJob job = check.run(jobFor("disks/app.raw"));
+
+        assertThat(job.inspection().importPath()).isEqualTo(dev.vm2ami.image.verdict.ImportPath.IMAGE);
+        assertThat(job.inspection().cloudReady()).isTrue();
+        assertThat(job.inspection().verdict()).isEqualTo(Verdict.ACCEPT);
     }
 
     @Test

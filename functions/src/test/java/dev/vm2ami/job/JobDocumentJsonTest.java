@@ -33,7 +33,7 @@ class JobDocumentJsonTest {
                 TaskDecision.RETRY, 5, null, null, 0, 0);
         ImportJob.AmiResult ami = new ImportJob.AmiResult("ami-1", "n", "us-east-1", null, null, AmiDecision.DONE, 0);
         ImportJob.Failure failure = new ImportJob.Failure(FailureCategory.QUOTA, "m", "h", null);
-        ImportJob.Inspection inspection = new ImportJob.Inspection(Verdict.WARN, "RAW", null, null, 0, 0, null, null);
+        ImportJob.Inspection inspection = new ImportJob.Inspection(Verdict.WARN, "RAW", null, null, 0, 0, null, null, null, false);
 
         assertThat(Json.MAPPER.valueToTree(task).path("next").asText()).isEqualTo("RETRY");
         assertThat(Json.MAPPER.valueToTree(ami).path("next").asText()).isEqualTo("DONE");

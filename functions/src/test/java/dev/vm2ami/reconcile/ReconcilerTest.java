@@ -65,7 +65,7 @@ class ReconcilerTest {
 
     Reconciler reconciler(String action) {
         PipelineSettings d = PipelineSettings.defaults();
-        PipelineSettings settings = new PipelineSettings(d.imagePrefix(), d.defaultBootMode(), d.defaultLicenseType(), d.defaultTeam(),
+        PipelineSettings settings = new PipelineSettings(d.imagePrefix(), d.defaultBootMode(), d.defaultImportMode(), d.defaultLicenseType(), d.defaultTeam(),
                 d.extraTags(), d.kmsKeyId(), d.vmimportRoleName(), d.maxConcurrentImports(), d.amiNameTemplate(),
                 d.pipelineVersion(), action, d.timing(), d.distribution());
         return new Reconciler(imports, sfn, settings, STATE_MACHINE, Clock.fixed(Instant.parse("2026-11-23T12:00:00Z"), ZoneOffset.UTC));

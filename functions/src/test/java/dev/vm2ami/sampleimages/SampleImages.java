@@ -48,6 +48,30 @@ public final class SampleImages {
         return FileSystemSample.EXT4.extSuperblock(partitionBytes);
     }
 
+    /** The UUID of the root file system of the cloud-ready samples ({@link #arm64DebianUefi}, {@link #alpine}). */
+    public static final String CLOUD_ROOT_UUID = "0a1b2c3d-0000-4000-8000-0000000000c1";
+
+    /**
+     * A raw 8 MiB GPT disk with an EFI System Partition holding EFI/BOOT/BOOTAA64.EFI and an ext4 with
+     * Debian 12 for arm64 (kernel 6.1 with ENA and NVMe, root by UUID in fstab): ImportImage refuses
+     * arm64, but the disk boots on Graviton instances as it is, so it takes the snapshot path.
+     */
+    public static byte[] arm64DebianUefi() {
+        return DiskBuilder.gpt(8L << 20).partition(DiskBuilder.ESP, 2L << 20, FileSystemSample.ESP_WITH_BOOTAA64)
+                .partition(DiskBuilder.LINUX, 4L << 20, Ext4Builder.build(LinuxRoot.debian12(CLOUD_ROOT_UUID, Elf.AARCH64),
+                        4L << 20, java.util.UUID.fromString(CLOUD_ROOT_UUID), "root"))
+                .build().toByteArray();
+    }
+
+    /**
+     * A raw 6 MiB MBR disk (boot code, one Linux partition) whose ext4 holds Alpine 3.19 (extlinux, a
+     * -virt kernel with ENA and NVMe, root by UUID): a distribution VM import does not list, cloud-ready.
+     */
+    public static byte[] alpine() {
+        return DiskBuilder.mbr(6L << 20).partition("0x83", 4L << 20, Ext4Builder.build(LinuxRoot.alpine319(CLOUD_ROOT_UUID),
+                4L << 20, java.util.UUID.fromString(CLOUD_ROOT_UUID), "root")).build().toByteArray();
+    }
+
     /** A raw disk of zeros: no partition table, which EC2 fails with "No valid partitions". */
     public static byte[] rawWithoutPartitionTable(int sizeBytes) {
         return new byte[sizeBytes];

@@ -21,6 +21,7 @@ public enum ConfigKey {
     OPS_EMAILS("opsEmails", List.of(), null),
     DEFAULT_LICENSE_TYPE("defaultLicenseType", "", EnvKeys.DEFAULT_LICENSE_TYPE),
     DEFAULT_BOOT_MODE("defaultBootMode", "", EnvKeys.DEFAULT_BOOT_MODE),
+    DEFAULT_IMPORT_MODE("defaultImportMode", "auto", EnvKeys.DEFAULT_IMPORT_MODE),
     DEFAULT_TEAM("defaultTeam", "", EnvKeys.DEFAULT_TEAM),
     EXTRA_TAGS("extraTags", Map.of(), EnvKeys.EXTRA_TAGS),
     AMI_NAME_TEMPLATE("amiNameTemplate", "{stem}-{date}-{time}", EnvKeys.AMI_NAME_TEMPLATE),

@@ -131,6 +131,7 @@ public record StackConfig(String stackName, PipelineSettings settings, Optional<
                     in.integer(ConfigKey.QUOTA_BACKOFF_MAX_SECONDS, 1, Integer.MAX_VALUE),
                     in.integer(ConfigKey.RETRY_BACKOFF_SECONDS, 0, Integer.MAX_VALUE));
             return new PipelineSettings(in.text(ConfigKey.IMAGE_PREFIX), in.text(ConfigKey.DEFAULT_BOOT_MODE),
+                    in.text(ConfigKey.DEFAULT_IMPORT_MODE),
                     in.text(ConfigKey.DEFAULT_LICENSE_TYPE), in.text(ConfigKey.DEFAULT_TEAM), in.map(ConfigKey.EXTRA_TAGS),
                     kmsKeyArn, PipelineSettings.defaults().vmimportRoleName(),
                     in.integer(ConfigKey.MAX_CONCURRENT_IMPORTS, 0, Integer.MAX_VALUE), in.text(ConfigKey.AMI_NAME_TEMPLATE),

@@ -235,7 +235,18 @@ public enum FindingCode {
             "Import a Server or Server Core installation instead."),
     DRIVERS_MISSING(Severity.INFO,
             "The newest kernel of %s (%s) has no %s driver: ImportImage adds what EC2 needs, but a disk registered from a snapshot would not boot on Nitro instances without it.",
-            "Nothing to do for ImportImage; for an image that is ready for EC2 as it is, install a kernel with ENA and NVMe (distribution kernels since 4.x have both).");
+            "Nothing to do for ImportImage; for an image that is ready for EC2 as it is, install a kernel with ENA and NVMe (distribution kernels since 4.x have both)."),
+
+    // --- The import path (importMode: image, snapshot, auto) ---------------------------------
+    SNAPSHOT_PATH(Severity.INFO,
+            "The image is imported with ImportSnapshot and registered with RegisterImage (architecture %s, boot mode %s, ENA on), as it is: %s.",
+            "Nothing to do: the image is cloud-ready. To have ImportImage import it instead, set importMode image in its sidecar manifest or metadata."),
+    NOT_CLOUD_READY(Severity.ERROR,
+            "importMode snapshot was asked for, but %s does not boot on EC2 as it is, which ImportSnapshot and RegisterImage need: %s.",
+            "%3$s Or import it with importMode image (or auto), and ImportImage makes these changes itself."),
+    SNAPSHOT_PATH_UNAVAILABLE(Severity.WARNING,
+            "ImportImage would refuse the image (%s), and the other path, ImportSnapshot and RegisterImage, takes only an image that boots on EC2 as it is, which this one does not: %s.",
+            "%3$s Then vm2ami imports it as a snapshot.");
 
     private final Severity severity;
     private final String message;
