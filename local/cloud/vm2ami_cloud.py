@@ -75,8 +75,8 @@ def main() -> None:
         sfn_fixes
 
     with open(args.stages, encoding="utf-8") as f:
-        stages = json.load(f)["stages"]
-    simulator = import_image.install(stages, args.time_scale, args.import_quota)
+        model = json.load(f)
+    simulator = import_image.install(model["stages"], args.time_scale, args.import_quota, model["snapshotStages"])
     bridge = lambda_bridge.install(args.function_host)
     s3_events.install()
     sfn_fixes.install()

@@ -164,6 +164,108 @@ class LocalCloudTest(unittest.TestCase):
                                                                 Name="other-name", ClientToken="t-1")),
                          "IdempotentParameterMismatch")
 
+    def snapshot_role(self):
+        try:
+            self.iam.create_role(RoleName="svc-snap", AssumeRolePolicyDocument=trust("vmie.amazonaws.com"))
+            self.iam.put_role_policy(RoleName="svc-snap", PolicyName="p", PolicyDocument=policy(
+                {"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetBucketLocation"], "Resource": "arn:aws:s3:::images*"}))
+        except ClientError:
+            pass  # made by an earlier test
+        return "svc-snap"
+
+    def wait_for_snapshot(self, ec2, task_id, until=("completed", "deleted")):
+        deadline = time.time() + 60
+        seen = []
+        while time.time() < deadline:
+            detail = ec2.describe_import_snapshot_tasks(ImportTaskIds=[task_id])["ImportSnapshotTasks"][0]["SnapshotTaskDetail"]
+            if detail.get("StatusMessage") and detail["StatusMessage"] not in seen:
+                seen.append(detail["StatusMessage"])
+            if detail["Status"] in until:
+                return detail, seen
+            time.sleep(0.05)
+        self.fail(f"{task_id} did not end within 60 s")
+
+    def test_import_snapshot_walks_its_stages_to_a_snapshot_that_register_image_takes(self):
+        ec2 = self.client("ec2")
+        task = ec2.import_snapshot(RoleName=self.snapshot_role(), Description="arm64 disk", ClientToken="snap-1",
+                                   DiskContainer={"Format": "RAW", "UserBucket": {"S3Bucket": "images", "S3Key": "disk.raw"}},
+                                   TagSpecifications=[{"ResourceType": "import-snapshot-task",
+                                                       "Tags": [{"Key": "vm2ami:execution", "Value": "e-1"}]}])
+        self.assertTrue(task["ImportTaskId"].startswith("import-snap-"))
+        again = ec2.import_snapshot(RoleName="svc-snap", ClientToken="snap-1",
+                                    DiskContainer={"Format": "RAW", "UserBucket": {"S3Bucket": "images", "S3Key": "disk.raw"}})
+        self.assertEqual(again["ImportTaskId"], task["ImportTaskId"])
+        detail, seen = self.wait_for_snapshot(ec2, task["ImportTaskId"])
+        self.assertEqual(detail["Status"], "completed")
+        self.assertIn("downloading/converting", seen)
+        self.assertEqual(ec2.describe_import_snapshot_tasks(ImportTaskIds=[task["ImportTaskId"]])["ImportSnapshotTasks"][0]
+                         ["Tags"], [{"Key": "vm2ami:execution", "Value": "e-1"}])
+        snapshot = detail["SnapshotId"]
+        self.assertEqual(ec2.describe_snapshots(SnapshotIds=[snapshot])["Snapshots"][0]["State"], "completed")
+
+        image = ec2.register_image(Name="graviton-web", Architecture="arm64", BootMode="uefi", EnaSupport=True,
+                                   VirtualizationType="hvm", RootDeviceName="/dev/xvda", SriovNetSupport="simple",
+                                   ImdsSupport="v2.0", TagSpecifications=[{"ResourceType": "image",
+                                                                          "Tags": [{"Key": "Name", "Value": "graviton-web"}]}],
+                                   BlockDeviceMappings=[{"DeviceName": "/dev/xvda",
+                                                         "Ebs": {"SnapshotId": snapshot, "VolumeType": "gp3"}}])["ImageId"]
+        ami = ec2.describe_images(ImageIds=[image])["Images"][0]
+        self.assertEqual((ami["Architecture"], ami["BootMode"], ami["EnaSupport"], ami["RootDeviceName"], ami["ImdsSupport"]),
+                         ("arm64", "uefi", True, "/dev/xvda", "v2.0"))
+        self.assertEqual(ami["BlockDeviceMappings"][0]["Ebs"]["SnapshotId"], snapshot)
+        self.assertEqual(ami["Tags"], [{"Key": "Name", "Value": "graviton-web"}])
+
+    def test_register_image_refuses_what_ec2_refuses(self):
+        ec2 = self.client("ec2")
+        task = ec2.import_snapshot(RoleName=self.snapshot_role(),
+                                   DiskContainer={"Format": "RAW", "UserBucket": {"S3Bucket": "images", "S3Key": "disk.raw"}})
+        snapshot = self.wait_for_snapshot(ec2, task["ImportTaskId"])[0]["SnapshotId"]
+        mapping = [{"DeviceName": "/dev/xvda", "Ebs": {"SnapshotId": snapshot}}]
+        self.assertEqual(self.error_code(lambda: ec2.register_image(
+            Name="arm-bios", Architecture="arm64", BootMode="legacy-bios", RootDeviceName="/dev/xvda",
+            BlockDeviceMappings=mapping)), "InvalidParameterCombination")
+        self.assertEqual(self.error_code(lambda: ec2.register_image(
+            Name="no-root", RootDeviceName="/dev/sda1", BlockDeviceMappings=mapping)), "InvalidBlockDeviceMapping")
+        self.assertEqual(self.error_code(lambda: ec2.register_image(
+            Name="no-snap", RootDeviceName="/dev/xvda",
+            BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": {"SnapshotId": "snap-0123456789abcdef0"}}])),
+            "InvalidSnapshot.NotFound")
+        self.assertEqual(self.error_code(lambda: ec2.register_image(
+            Name="tpm-bios", BootMode="legacy-bios", TpmSupport="v2.0", RootDeviceName="/dev/xvda",
+            BlockDeviceMappings=mapping)), "InvalidParameterCombination")
+        ec2.register_image(Name="taken-name", RootDeviceName="/dev/xvda", BlockDeviceMappings=mapping)
+        self.assertEqual(self.error_code(lambda: ec2.register_image(
+            Name="taken-name", RootDeviceName="/dev/xvda", BlockDeviceMappings=mapping)), "InvalidAMIName.Duplicate")
+
+    def test_import_snapshot_takes_a_disk_without_partitions_but_not_an_ova(self):
+        ec2 = self.client("ec2")
+        self.s3.put_object(Bucket="images", Key="blank.raw", Body=bytes(1024 * 1024))
+        task = ec2.import_snapshot(RoleName=self.snapshot_role(),
+                                   DiskContainer={"Format": "RAW", "UserBucket": {"S3Bucket": "images", "S3Key": "blank.raw"}})
+        self.assertEqual(self.wait_for_snapshot(ec2, task["ImportTaskId"])[0]["Status"], "completed")
+        self.assertEqual(self.error_code(lambda: ec2.import_snapshot(RoleName="svc-snap", DiskContainer={
+            "Format": "OVA", "UserBucket": {"S3Bucket": "images", "S3Key": "disk.raw"}})), "InvalidParameterValue")
+        self.assertEqual(ec2.describe_import_image_tasks(Filters=[{"Name": "task-state", "Values": ["active"]}])
+                         ["ImportImageTasks"], [], "snapshot tasks are not image tasks")
+
+    def test_a_stuck_snapshot_task_stays_until_cancelled(self):
+        ec2 = self.client("ec2")
+        self.s3.put_object(Bucket="images", Key="stuck.raw", Body=raw_disk(), Tagging="simulate=stuck-converting")
+        task = ec2.import_snapshot(RoleName=self.snapshot_role(),
+                                   DiskContainer={"Format": "RAW", "UserBucket": {"S3Bucket": "images", "S3Key": "stuck.raw"}})
+        task_id = task["ImportTaskId"]
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            detail = ec2.describe_import_snapshot_tasks(ImportTaskIds=[task_id])["ImportSnapshotTasks"][0]["SnapshotTaskDetail"]
+            if detail.get("StatusMessage") == "downloading/converting":
+                break
+            time.sleep(0.05)
+        time.sleep(1.5)  # several times the whole stage model at this time scale
+        detail = ec2.describe_import_snapshot_tasks(ImportTaskIds=[task_id])["ImportSnapshotTasks"][0]["SnapshotTaskDetail"]
+        self.assertEqual((detail["Status"], detail["StatusMessage"]), ("active", "downloading/converting"))
+        self.assertEqual(ec2.cancel_import_task(ImportTaskId=task_id, CancelReason="stuck")["State"], "deleting")
+        self.assertEqual(self.wait_for_snapshot(ec2, task_id)[0]["Status"], "deleted")
+
     def wait_for_end(self, ec2, task_id):
         deadline = time.time() + 60
         while time.time() < deadline:

@@ -3,7 +3,15 @@
 * CopyImage honours ClientToken: a request repeated with the same token answers the AMI the first one
   created (EC2's idempotency), instead of copying again. moto ignores the token, so a retried finish
   step would leave two AMIs behind locally and one on AWS.
+* RegisterImage registers what it is asked for: moto's keeps only the name and description. Here it
+  checks what EC2 checks for an EBS-backed AMI (a name of 3-128 allowed characters not yet taken by
+  the account, a root device in the block-device mapping, its snapshot existing and completed, an
+  architecture, boot mode and virtualization type EC2 knows, arm64 with UEFI only, NitroTPM with
+  UEFI only) and keeps the architecture, boot mode, root device, the mapping with the snapshot,
+  ENA, SR-IOV, IMDS and TPM support and the image's tags, so DescribeImages shows them.
 """
+
+import re
 
 import threading
 
@@ -35,5 +43,107 @@ def _copy_image(original):
     return copy_image
 
 
+_NAME = re.compile(r"^[a-zA-Z0-9()\[\] ./\-'@_]{3,128}$")
+ARCHITECTURES = ("i386", "x86_64", "arm64", "x86_64_mac", "arm64_mac")
+BOOT_MODES = ("legacy-bios", "uefi", "uefi-preferred")
+
+
+def _registered_ami_class():
+    from moto.ec2.models.amis import Ami
+
+    class RegisteredAmi(Ami):
+        """An AMI whose block-device mapping is the one it was registered with."""
+        mapping = []
+
+        @property
+        def block_device_mappings(self):
+            return self.mapping
+
+    return RegisteredAmi
+
+
+def _flag(value):
+    return str(value).lower() == "true" if value is not None else None
+
+
+def register_image(self):
+    from moto.ec2.models import ec2_backends
+    backend = ec2_backends[self.current_account][self.region]
+    p = lambda name: self._get_param(name)  # noqa: E731 - a short alias for many reads
+    name = p("Name")
+    if not name:
+        raise EC2ClientError("MissingParameter", "The request must contain the parameter name")
+    if not _NAME.match(name):
+        raise EC2ClientError("InvalidAMIName.Malformed",
+                             f"AMI names must be between 3 and 128 characters long, and may contain letters, numbers, "
+                             f"'(', ')', '.', '-', '/' and '_': '{name}'")
+    for ami in backend.amis.values():
+        if ami.name == name and ami.owner_id == self.current_account:
+            raise EC2ClientError("InvalidAMIName.Duplicate", f"AMI name {name} is already in use by AMI {ami.id}")
+    architecture = p("Architecture") or "x86_64"
+    if architecture not in ARCHITECTURES:
+        raise EC2ClientError("InvalidParameterValue", f"Value ({architecture}) for parameter architecture is invalid.")
+    boot_mode = p("BootMode")
+    if boot_mode and boot_mode not in BOOT_MODES:
+        raise EC2ClientError("InvalidParameterValue", f"Value ({boot_mode}) for parameter bootMode is invalid.")
+    if architecture == "arm64" and boot_mode == "legacy-bios":
+        raise EC2ClientError("InvalidParameterCombination", "The arm64 architecture supports the uefi boot mode only.")
+    virtualization = p("VirtualizationType") or "paravirtual"
+    if virtualization not in ("hvm", "paravirtual"):
+        raise EC2ClientError("InvalidParameterValue", f"Value ({virtualization}) for parameter virtualizationType is invalid.")
+    tpm = p("TpmSupport")
+    if tpm and (boot_mode or ("uefi" if architecture == "arm64" else "legacy-bios")) != "uefi":
+        raise EC2ClientError("InvalidParameterCombination", "NitroTPM (TpmSupport) needs the uefi boot mode.")
+    root = p("RootDeviceName")
+    mappings = p("BlockDeviceMappings") or []
+    if not root or not any(m.get("DeviceName") == root for m in mappings):
+        raise EC2ClientError("InvalidBlockDeviceMapping",
+                             f"The root device name {root} is not in the block-device mapping of the image.")
+    shaped = []
+    for m in mappings:
+        ebs = m.get("Ebs") or {}
+        snapshot_id = ebs.get("SnapshotId")
+        entry = {"DeviceName": m.get("DeviceName")}
+        if snapshot_id:
+            snapshot = backend.snapshots.get(snapshot_id)
+            if snapshot is None:
+                raise EC2ClientError("InvalidSnapshot.NotFound", f"The snapshot '{snapshot_id}' does not exist.")
+            if getattr(snapshot, "status", "completed") != "completed":
+                raise EC2ClientError("IncorrectState", f"Snapshot {snapshot_id} is not completed.")
+            entry["Ebs"] = {"SnapshotId": snapshot_id, "VolumeSize": int(ebs.get("VolumeSize") or snapshot.volume.size),
+                            "DeleteOnTermination": _flag(ebs.get("DeleteOnTermination")) is not False,
+                            "VolumeType": ebs.get("VolumeType") or "gp2", "Encrypted": bool(snapshot.encrypted)}
+        elif m.get("DeviceName") == root:
+            raise EC2ClientError("InvalidBlockDeviceMapping", f"The root device {root} needs an EBS snapshot.")
+        shaped.append(entry)
+
+    from moto.ec2.utils import random_ami_id
+    ami_id = random_ami_id()
+    ami = _registered_ami_class()(backend, ami_id, name=name, description=p("Description"),
+                                  architecture=architecture, virtualization_type=virtualization,
+                                  root_device_type="ebs", root_device_name=root, region_name=f"{self.region}a",
+                                  boot_mode=boot_mode, hypervisor="xen",
+                                  sriov=p("SriovNetSupport"))
+    # moto made a snapshot of its own for the AMI; this one maps the snapshot it was given.
+    backend.snapshots.pop(ami.ebs_snapshot.id, None)
+    ami.ebs_snapshot = backend.snapshots[next(e["Ebs"]["SnapshotId"] for e in shaped if e["DeviceName"] == root)]
+    ami.mapping = shaped
+    ami.ena_support = _flag(p("EnaSupport"))
+    ami.tpm_support = tpm
+    ami.imds_support = p("ImdsSupport")
+    tags = {}
+    for spec in p("TagSpecifications") or []:
+        if spec.get("ResourceType") != "image":
+            raise EC2ClientError("InvalidParameterValue",
+                                 f"'{spec.get('ResourceType')}' is not a valid taggable resource type for this operation.")
+        for tag in spec.get("Tags") or spec.get("Tag") or []:
+            tags[tag["Key"]] = tag.get("Value", "")
+    if tags:
+        backend.create_tags([ami_id], tags)
+    backend.amis[ami_id] = ami
+    return ActionResult({"ImageId": ami_id})
+
+
 def install():
     EC2Response.copy_image = _copy_image(EC2Response.copy_image)
+    EC2Response.register_image = register_image

@@ -231,8 +231,20 @@ def requests_for(service, action, params, region, account, default_resource):
             out.append(("iam:PassRole", f"arn:aws:iam::{account}:role/{role}",
                         {"iam:PassedToService": "vmie.amazonaws.com"}))
             return out
+        if action == "ImportSnapshot":
+            out = [(full, _ec2_arn(region, account, "import-snapshot-task", "*"), {}),
+                   (full, _ec2_arn(region, account, "snapshot", "*"), {})]
+            if _tag_specifications(params):
+                out.append(("ec2:CreateTags", _ec2_arn(region, account, "import-snapshot-task", "*"),
+                            {"ec2:CreateAction": "ImportSnapshot"}))
+            role = _first(params, "RoleName") or "vmimport"
+            out.append(("iam:PassRole", f"arn:aws:iam::{account}:role/{role}",
+                        {"iam:PassedToService": "vmie.amazonaws.com"}))
+            return out
         if action == "CancelImportTask":
-            return [(full, _ec2_arn(region, account, "import-image-task", _first(params, "ImportTaskId") or "*"), {})]
+            task = _first(params, "ImportTaskId") or "*"
+            kind = "import-snapshot-task" if task.startswith("import-snap-") else "import-image-task"
+            return [(full, _ec2_arn(region, account, kind, task), {})]
         if action == "CopyImage":
             out = [(full, _ec2_arn(region, account, "image", "*"), {}),
                    (full, _ec2_arn(_first(params, "SourceRegion") or region, account, "image",
@@ -248,7 +260,17 @@ def requests_for(service, action, params, region, account, default_resource):
         if action == "DeleteSnapshot":
             return [(full, _ec2_arn(region, account, "snapshot", _first(params, "SnapshotId") or "*"), {})]
         if action == "RegisterImage":
-            return [(full, _ec2_arn(region, account, "image", "*"), {})]
+            out = [(full, _ec2_arn(region, account, "image", "*"), {})]
+            for i in range(1, 100):
+                snapshot = _first(params, f"BlockDeviceMapping.{i}.Ebs.SnapshotId")
+                device = _first(params, f"BlockDeviceMapping.{i}.DeviceName")
+                if snapshot:
+                    out.append((full, _ec2_arn(region, account, "snapshot", snapshot), {}))
+                elif not device:
+                    break
+            if _tag_specifications(params):
+                out.append(("ec2:CreateTags", _ec2_arn(region, account, "image", "*"), {"ec2:CreateAction": "RegisterImage"}))
+            return out
         return [(full, "*", {})]  # Describe* and the rest: no resource-level permissions
     if service == "states":
         arn = params.get("stateMachineArn") or params.get("executionArn") or default_resource

@@ -1,4 +1,5 @@
-"""EC2 ImportImage simulator: ImportImage, DescribeImportImageTasks, CancelImportTask.
+"""EC2 VM import simulator: ImportImage, DescribeImportImageTasks, ImportSnapshot,
+DescribeImportSnapshotTasks, CancelImportTask.
 
 Neither moto nor LocalStack implements VM import, so the local cloud carries this one. It behaves
 the way ../shared/reference/ describes AWS:
@@ -11,6 +12,15 @@ the way ../shared/reference/ describes AWS:
   size), honours ClientToken, and answers ResourceCountLimitExceeded past the concurrent-task quota;
 * images it can recognise as bad fail the way AWS fails them, after the stage AWS fails them in;
 * faults AWS shows now and then are injected per object with the S3 object tag `simulate`.
+
+ImportSnapshot tasks (`import-snap-…`) walk the snapshot stages of the same file (pending, validating,
+validated, downloading/converting; only the last is documented, the rest assumed) and end `completed`
+with a snapshot in moto's EC2 that RegisterImage takes (ec2_fixes). They read the disk as ImportImage
+does (the service role, KMS) and fail its format-level checks (a VMDK that is not stream-optimized, a
+differencing VHD, content that is not the format) the same way, but not the OS-level ones: a snapshot
+is the disk as it is, so a raw disk without a partition table imports, and `unknown-os` does not apply.
+OVA is not a snapshot format. The quota counts each kind of task on its own (assumed: the Service
+Quotas console lists import image and import snapshot tasks as two quotas).
 
 Every task's history is kept in a record (GET /_vm2ami/simulator) so tests can assert on what
 really happened, e.g. that no more than the quota was ever active at once.
@@ -29,10 +39,18 @@ from moto.ec2.responses import EC2Response
 from . import disk_sniff, iam_enforcement
 
 FORMATS = ("OVA", "VHD", "VHDX", "VMDK", "RAW")
+SNAPSHOT_FORMATS = ("VHD", "VHDX", "VMDK", "RAW")
+IMAGE, SNAPSHOT = "image", "snapshot"
+# What a snapshot does not fail for: it copies the disk, whatever is (not) on it.
+NOT_FOR_SNAPSHOTS = (disk_sniff.NO_PARTITIONS,)
 
 # Injected faults, chosen per object by the S3 object tag `simulate`.
-FAULTS = ("server-error-once", "server-error-always", "stuck-booting", "unknown-os", "slow",
+FAULTS = ("server-error-once", "server-error-always", "stuck-booting", "stuck-converting", "unknown-os", "slow",
           "throttle-describe")
+# The stage each kind of task converts in (server errors come there) and where a stuck fault freezes it.
+CONVERTING = {IMAGE: "converting", SNAPSHOT: "downloading/converting"}
+STUCK = {"stuck-booting": {IMAGE: "booting"},
+         "stuck-converting": {IMAGE: "converting", SNAPSHOT: "downloading/converting"}}
 
 SERVER_ERROR = "ServerError: an internal error has occurred during conversion."
 UNKNOWN_OS = "ClientError: Unknown OS / Missing OS files."
@@ -53,8 +71,9 @@ DELETING_SECONDS = 30
 class ImportTask:
     """One import task: its request, its fault plan, and where it is in the stage walk."""
 
-    def __init__(self, task_id, request, object_info, fault, failure, stages, time_scale, now):
+    def __init__(self, task_id, request, object_info, fault, failure, stages, time_scale, now, kind=IMAGE):
         self.id = task_id
+        self.kind = kind
         self.request = request
         self.object_info = object_info  # (bucket, key, size) or None when the object is missing
         self.fault = fault
@@ -89,8 +108,9 @@ class ImportTask:
 
 
 class Simulator:
-    def __init__(self, stages, time_scale, quota):
+    def __init__(self, stages, time_scale, quota, snapshot_stages=None):
         self.stages = stages
+        self.snapshot_stages = snapshot_stages or stages
         self.time_scale = time_scale
         self.quota = quota
         self.lock = threading.RLock()
@@ -131,7 +151,7 @@ class Simulator:
             return
         if task.status != "active":
             return
-        stage = self.stages[task.stage_index]
+        stage = task.stages[task.stage_index]
         elapsed = now - task.stage_started
         duration = task.stage_seconds(task.stage_index)
         if task.status_message == SERVER_ERROR:
@@ -139,10 +159,14 @@ class Simulator:
             if elapsed >= duration:
                 task.end(now, "deleted", SERVER_ERROR)
             return
-        if task.fault == "stuck-booting" and stage["name"] == "booting":
-            # Frozen until someone cancels the task; the walkthrough's reader saw 59%.
-            task.progress = stage["progressTo"]
-            return
+        if task.fault in STUCK and STUCK[task.fault].get(task.kind) == stage["name"]:
+            # Frozen until someone cancels the task: in booting at 59% (what the walkthrough's reader saw),
+            # in converting half-way through.
+            if task.fault == "stuck-booting":
+                task.progress = stage["progressTo"]
+                return
+            if elapsed >= duration / 2:
+                return
         if elapsed < duration:
             span = stage["progressTo"] - stage["progressFrom"]
             task.progress = stage["progressFrom"] + int(span * elapsed / duration) if duration else stage["progressTo"]
@@ -151,21 +175,24 @@ class Simulator:
         if task.failure and task.failure[0] == stage["name"]:
             task.end(now, "deleted", task.failure[1])
             return
-        if task.fault in ("server-error-once", "server-error-always") and stage["name"] == "converting" \
+        if task.fault in ("server-error-once", "server-error-always") and stage["name"] == CONVERTING[task.kind] \
                 and not task.request.get("_server_error_spent"):
             task.set(now, "active", SERVER_ERROR)
             task.stage_started = now
             return
-        if task.stage_index + 1 < len(self.stages):
+        if task.stage_index + 1 < len(task.stages):
             task.stage_index += 1
             task.stage_started = now
-            nxt = self.stages[task.stage_index]
+            nxt = task.stages[task.stage_index]
             task.progress = nxt["progressFrom"]
             task.set(now, "active", nxt["name"])
             return
         self._complete(account, region, task, now)
 
     def _complete(self, account, region, task, now):
+        if task.kind == SNAPSHOT:
+            self._complete_snapshot(account, region, task, now)
+            return
         from moto.ec2.models import ec2_backends
         from moto.ec2.models.amis import Ami
         from moto.ec2.utils import random_ami_id
@@ -182,6 +209,20 @@ class Simulator:
         task.image_id = ami_id
         task.snapshot_id = ami.ebs_snapshot.id
         task.end(now, "completed", "")
+
+    def _complete_snapshot(self, account, region, task, now):
+        """The disk becomes an EBS snapshot of its size in GiB (at least 1), encrypted when asked for."""
+        from moto.ec2.models import ec2_backends
+        backend = ec2_backends[account][region]
+        size = task.request["Disks"][0]["Size"] or 0
+        gib = max(1, -(-size // (1024 ** 3)))
+        encrypted = task.request["Encrypted"]
+        volume = backend.create_volume(size=gib, zone_name=f"{region}a", encrypted=encrypted,
+                                       kms_key_id=task.request["KmsKeyId"] if encrypted else None)
+        snapshot = backend.create_snapshot(volume.id, f"Created by AWS-VMImport service for {task.id}")
+        backend.delete_volume(volume.id)
+        task.snapshot_id = snapshot.id
+        task.end(now, "completed", "completed")
 
     # ---- API --------------------------------------------------------------------------------
 
@@ -221,7 +262,7 @@ class Simulator:
                                          "Parameter disk-image-size=0 has an invalid format")
 
             self.tick()
-            active = self._active_count(account, region)
+            active = self._active_count(account, region, IMAGE)
             if active >= self.quota:
                 self.rejected_for_quota += 1
                 raise EC2ClientError("ResourceCountLimitExceeded",
@@ -268,12 +309,78 @@ class Simulator:
             self.max_active[(account, region)] = max(self.max_active.get((account, region), 0), now_active)
             return self._task(account, region, task_id)
 
-    def describe(self, account, region, params):
+    def import_snapshot(self, account, region, params):
+        container = params.get("DiskContainer") or {}
+        if not container:
+            raise EC2ClientError("MissingParameter", "The request must contain the parameter DiskContainer")
+        role = params.get("RoleName") or "vmimport"
+        if not _role_exists(account, role) or not iam_enforcement.trusts(account, _role_arn(account, role),
+                                                                          "vmie.amazonaws.com"):
+            raise EC2ClientError("InvalidParameter",
+                                 f"The service role {role} provided does not exist or does not have "
+                                 "sufficient permissions")
+        fmt = (container.get("Format") or "").upper()
+        if fmt not in SNAPSHOT_FORMATS:
+            raise EC2ClientError("InvalidParameterValue",
+                                 f"Invalid value '{container.get('Format')}' for disk-container format. "
+                                 f"Supported formats: {', '.join(SNAPSHOT_FORMATS)}")
+        bucket, key = _s3_location(container)
+        with self.lock:
+            token = params.get("ClientToken")
+            if token and (account, region, token) in self.client_tokens:
+                return self._shape_snapshot(self.tasks[(account, region)][self.client_tokens[(account, region, token)]])
+            obj = _find_object(account, region, bucket, key)
+            if obj is not None and obj["size"] == 0:
+                raise EC2ClientError("InvalidParameter", "Parameter disk-image-size=0 has an invalid format")
+            self.tick()
+            if self._active_count(account, region, SNAPSHOT) >= self.quota:
+                self.rejected_for_quota += 1
+                raise EC2ClientError("ResourceCountLimitExceeded",
+                                     f"You have reached the maximum number of active import snapshot tasks "
+                                     f"({self.quota}) in this Region. Wait for a task to finish or cancel one.")
+            fault, failure = None, None
+            if obj is None:
+                failure = ("validating", INVALID_S3_LOCATION)
+            else:
+                fault = obj["tags"].get("simulate")
+                failure = disk_sniff.expected_failure(fmt, obj["head"], obj["tail"], obj["size"])
+                if failure and failure[1] in NOT_FOR_SNAPSHOTS:
+                    failure = None
+                if failure and failure[0] not in [st["name"] for st in self.snapshot_stages]:
+                    failure = (CONVERTING[SNAPSHOT], failure[1])
+            if fault not in FAULTS or fault == "unknown-os":
+                fault = None
+            failure = _service_role_failure(account, region, role, [(fmt, bucket, key)], [obj], register=False) or failure
+            task_id = "import-snap-" + "".join(random.choice("0123456789abcdef") for _ in range(17))
+            request = {
+                "Description": params.get("Description"),
+                "DiskDescription": container.get("Description"),
+                "Encrypted": bool(params.get("Encrypted")),
+                "KmsKeyId": params.get("KmsKeyId"),
+                "RoleName": role,
+                "Tags": _tags_for_import_task(params, "import-snapshot-task"),
+                "Disks": [{"Format": fmt, "S3Bucket": bucket, "S3Key": key, "Size": (obj or {}).get("size")}],
+            }
+            if fault == "server-error-once" and self._server_error_already_given(account, region, [(fmt, bucket, key)]):
+                request["_server_error_spent"] = True
+            task = ImportTask(task_id, request, [obj], fault, failure, self.snapshot_stages, self.time_scale, time.time(),
+                              kind=SNAPSHOT)
+            self.tasks.setdefault((account, region), {})[task_id] = task
+            if token:
+                self.client_tokens[(account, region, token)] = task_id
+            self.max_active[(account, region)] = max(self.max_active.get((account, region), 0),
+                                                     self._active_count(account, region))
+            return self._shape_snapshot(task)
+
+    def describe_snapshots(self, account, region, params):
+        return self.describe(account, region, params, kind=SNAPSHOT)
+
+    def describe(self, account, region, params, kind=IMAGE):
         ids = params.get("ImportTaskIds") or []
         filters = {f["Name"]: f.get("Values", []) for f in (params.get("Filters") or [])}
         with self.lock:
             self.tick()
-            tasks = self.tasks.get((account, region), {})
+            tasks = {i: t for i, t in self.tasks.get((account, region), {}).items() if t.kind == kind}
             if ids:
                 missing = [i for i in ids if i not in tasks]
                 if missing:
@@ -301,7 +408,8 @@ class Simulator:
             start = int(params.get("NextToken") or 0)
             limit = int(params.get("MaxResults") or 1000)
             page = selected[start:start + limit]
-            result = {"ImportImageTasks": [self._shape(t) for t in page]}
+            result = {"ImportSnapshotTasks": [self._shape_snapshot(t) for t in page]} if kind == SNAPSHOT \
+                else {"ImportImageTasks": [self._shape(t) for t in page]}
             if start + limit < len(selected):
                 result["NextToken"] = str(start + limit)
             return result
@@ -325,8 +433,9 @@ class Simulator:
 
     # ---- helpers ----------------------------------------------------------------------------
 
-    def _active_count(self, account, region):
-        return sum(1 for t in self.tasks.get((account, region), {}).values() if t.status == "active")
+    def _active_count(self, account, region, kind=None):
+        return sum(1 for t in self.tasks.get((account, region), {}).values()
+                   if t.status == "active" and (kind is None or t.kind == kind))
 
     def _server_error_already_given(self, account, region, disks):
         # "once" means per object: a second task for the same object converts cleanly.
@@ -335,6 +444,32 @@ class Simulator:
                                                    for d in t.request["Disks"]] == disks:
                 return True
         return False
+
+    def _shape_snapshot(self, task):
+        r = task.request
+        disk = r["Disks"][0]
+        detail = {
+            "Description": r["DiskDescription"],
+            "Format": disk["Format"],
+            "UserBucket": {"S3Bucket": disk["S3Bucket"], "S3Key": disk["S3Key"]},
+            "Status": task.status,
+            "StatusMessage": task.status_message,
+            "Encrypted": r["Encrypted"],
+            "KmsKeyId": r["KmsKeyId"],
+        }
+        if disk["Size"] is not None:
+            detail["DiskImageSize"] = float(disk["Size"])
+        if task.progress is not None:
+            detail["Progress"] = str(task.progress)
+        if task.status == "completed":
+            detail["SnapshotId"] = task.snapshot_id
+        shaped = {
+            "ImportTaskId": task.id,
+            "Description": r["Description"],
+            "SnapshotTaskDetail": {k: v for k, v in detail.items() if v is not None},
+            "Tags": [{"Key": k, "Value": v} for k, v in r["Tags"].items()],
+        }
+        return {k: v for k, v in shaped.items() if v is not None}
 
     def _task(self, account, region, task_id):
         return self._shape(self.tasks[(account, region)][task_id])
@@ -398,8 +533,10 @@ class Simulator:
                     peak = max(peak, running)
                 out["regions"][f"{account}/{region}"] = {
                     "maxConcurrentActive": peak,
+                    "maxConcurrentActiveByKind": {k: _peak(tasks.values(), k) for k in (IMAGE, SNAPSHOT)},
                     "tasks": [{
                         "importTaskId": t.id,
+                        "kind": t.kind,
                         "status": t.status,
                         "statusMessage": t.status_message,
                         "fault": t.fault,
@@ -411,6 +548,23 @@ class Simulator:
                     } for t in tasks.values()],
                 }
             return out
+
+
+def _peak(tasks, kind):
+    events = []
+    for t in tasks:
+        if t.kind != kind:
+            continue
+        events.append((t.created, +1))
+        for (at, status, _) in t.history[1:]:
+            if status != "active":
+                events.append((at, -1))
+                break
+    running, peak = 0, 0
+    for _, delta in sorted(events, key=lambda e: (e[0], e[1])):
+        running += delta
+        peak = max(peak, running)
+    return peak
 
 
 def _iso(ts):
@@ -432,7 +586,7 @@ def _role_arn(account, role_name):
     return f"arn:aws:iam::{account}:role/{role_name}"
 
 
-def _service_role_failure(account, region, role, disks, objects):
+def _service_role_failure(account, region, role, disks, objects, register=True):
     """(stage, message) when the service role may not read an image (or its key) or register the AMI."""
     documents = iam_enforcement.role_policies(account, role)
     wanted = []
@@ -441,7 +595,8 @@ def _service_role_failure(account, region, role, disks, objects):
         wanted.append(("validating", "s3:GetObject", f"arn:aws:s3:::{bucket}/{key}"))
         if obj is not None and obj.get("kmsKeyId"):
             wanted.append(("validating", "kms:Decrypt", obj["kmsKeyId"]))
-    wanted.append(("preparing ami", "ec2:RegisterImage", f"arn:aws:ec2:{region}::image/*"))
+    if register:
+        wanted.append(("preparing ami", "ec2:RegisterImage", f"arn:aws:ec2:{region}::image/*"))
     for stage, action, resource in wanted:
         if iam_enforcement.evaluate(documents, action, resource) != "allow":
             iam_enforcement.record_denial(f"arn:aws:sts::{account}:assumed-role/{role}/AWS-VMImport", action, resource)
@@ -490,10 +645,10 @@ def _find_object(account, region, bucket, key):
             "kmsKeyId": kms_key}
 
 
-def _tags_for_import_task(params):
+def _tags_for_import_task(params, resource_type="import-image-task"):
     tags = {}
     for spec in params.get("TagSpecifications") or []:
-        if spec.get("ResourceType") in (None, "import-image-task"):
+        if spec.get("ResourceType") in (None, resource_type):
             for tag in spec.get("Tags") or spec.get("Tag") or []:
                 tags[tag["Key"]] = tag.get("Value", "")
     return tags
@@ -502,10 +657,10 @@ def _tags_for_import_task(params):
 _simulator = None
 
 
-def install(stages, time_scale, quota):
-    """Adds the three actions to moto's EC2 query API and returns the simulator."""
+def install(stages, time_scale, quota, snapshot_stages=None):
+    """Adds the five actions to moto's EC2 query API and returns the simulator."""
     global _simulator
-    _simulator = Simulator(stages, time_scale, quota)
+    _simulator = Simulator(stages, time_scale, quota, snapshot_stages)
 
     def import_image(self):
         return ActionResult(_simulator.import_image(self.current_account, self.region, _params(self)))
@@ -516,6 +671,14 @@ def install(stages, time_scale, quota):
     def cancel_import_task(self):
         return ActionResult(_simulator.cancel(self.current_account, self.region, _params(self)))
 
+    def import_snapshot(self):
+        return ActionResult(_simulator.import_snapshot(self.current_account, self.region, _params(self)))
+
+    def describe_import_snapshot_tasks(self):
+        return ActionResult(_simulator.describe_snapshots(self.current_account, self.region, _params(self)))
+
+    EC2Response.import_snapshot = import_snapshot
+    EC2Response.describe_import_snapshot_tasks = describe_import_snapshot_tasks
     EC2Response.import_image = import_image
     EC2Response.describe_import_image_tasks = describe_import_image_tasks
     EC2Response.cancel_import_task = cancel_import_task
@@ -525,6 +688,6 @@ def install(stages, time_scale, quota):
 def _params(response):
     names = ["DiskContainers", "RoleName", "ClientToken", "Description", "Architecture", "BootMode",
              "LicenseType", "UsageOperation", "Platform", "Encrypted", "KmsKeyId", "TagSpecifications",
-             "ImportTaskIds", "Filters", "NextToken", "MaxResults", "ImportTaskId", "CancelReason"]
+             "ImportTaskIds", "Filters", "NextToken", "MaxResults", "ImportTaskId", "CancelReason", "DiskContainer"]
     return {n: response._get_param(n) for n in names}
 

@@ -21,6 +21,10 @@ PATCHED = [
     ("moto.ec2.responses", "EC2Response.describe_import_image_tasks", "added", "import_image"),
     ("moto.ec2.responses", "EC2Response.cancel_import_task", "added", "import_image"),
     ("moto.ec2.responses", "EC2Response.copy_image", "wrapped: ClientToken honoured as EC2 does", "ec2_fixes"),
+    ("moto.ec2.responses", "EC2Response.register_image",
+     "replaced: EBS-backed registration from a snapshot, checked and kept as EC2 does", "ec2_fixes"),
+    ("moto.ec2.responses", "EC2Response.import_snapshot", "added: ImportSnapshot in the simulator", "import_image"),
+    ("moto.ec2.responses", "EC2Response.describe_import_snapshot_tasks", "added", "import_image"),
     ("moto.s3.notifications", "_get_s3_event", "wrapped: versionId and sequencer in event records", "s3_events"),
     ("moto.s3.responses", "S3Response._notification_config_from_body",
      "wrapped: filter rule names case-insensitive", "s3_events"),
@@ -34,7 +38,7 @@ PATCHED = [
 USED = [
     ("moto.iam.models", "iam_backends"), ("moto.sts.models", "sts_backends"),
     ("moto.s3.models", "s3_backends"), ("moto.ec2.models", "ec2_backends"),
-    ("moto.ec2.models.amis", "Ami"), ("moto.awslambda.models", "lambda_backends"),
+    ("moto.ec2.models.amis", "Ami"), ("moto.ec2.utils", "random_ami_id"), ("moto.awslambda.models", "lambda_backends"),
     ("moto.sqs.models", "sqs_backends"), ("moto.ec2.exceptions", "EC2ClientError"),
     ("moto.core.exceptions", "JsonRESTError"), ("moto.core.exceptions", "_RESTError"),
     ("moto.s3.exceptions", "S3AccessDeniedError"),
@@ -66,7 +70,8 @@ def check(requirements_path):
                 f"(it patches moto internals): python3 -m pip install -r {requirements_path}")
     missing = []
     for module, dotted, *_ in PATCHED:
-        if dotted.endswith(("import_image", "describe_import_image_tasks", "cancel_import_task", "__deepcopy__")):
+        if dotted.endswith(("import_image", "describe_import_image_tasks", "cancel_import_task", "import_snapshot",
+                            "describe_import_snapshot_tasks", "__deepcopy__")):
             continue  # added by the extension, not expected in moto
         try:
             _resolve(module, dotted)
