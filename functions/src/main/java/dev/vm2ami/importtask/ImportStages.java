@@ -74,6 +74,21 @@ public final class ImportStages {
         return offset + Math.max(0, Math.min(1, within)) * stage.seconds();
     }
 
+    /**
+     * Expected seconds until the import completes, for a task that shows this stage and progress
+     * {@code elapsedSeconds} after its first stage was seen: the model's time left, scaled by
+     * {@code timeScale} and by the pace the import has shown so far (the real time it took to get
+     * here against the model time its stage and progress stand for, between a quarter and 64 times),
+     * so a big image that converts slowly is expected to take longer than a small one. Negative when
+     * the expected end has passed. The check step's waits, the stage events and {@code vm2ami status}
+     * all take their ETA from here.
+     */
+    public double expectedSecondsLeft(Stage stage, Integer progress, double elapsedSeconds, double timeScale) {
+        double modelElapsed = modelSecondsAt(stage, progress) * timeScale;
+        double pace = modelElapsed > 0 && elapsedSeconds > 0 ? Math.max(0.25, Math.min(64, elapsedSeconds / modelElapsed)) : 1;
+        return totalSeconds() * timeScale * pace - elapsedSeconds;
+    }
+
     /** Expected seconds of a whole import. */
     public int totalSeconds() {
         return stages.stream().mapToInt(Stage::seconds).sum();

@@ -213,9 +213,7 @@ public final class TaskTracker {
         }
         Instant started = Instant.parse(seen.stages().get(0).firstSeenAt());
         double elapsed = Duration.between(started, now).toMillis() / 1000.0;
-        double modelElapsed = stages.modelSecondsAt(stage.get(), seen.progress()) * scale;
-        double pace = modelElapsed > 0 && elapsed > 0 ? Math.max(0.25, Math.min(64, elapsed / modelElapsed)) : 1;
-        double expectedLeft = stages.totalSeconds() * scale * pace - elapsed;
+        double expectedLeft = stages.expectedSecondsLeft(stage.get(), seen.progress(), elapsed, scale);
         if (expectedLeft <= 0) {
             return clamp(2.0 * timing.minPollSeconds(), timing);
         }

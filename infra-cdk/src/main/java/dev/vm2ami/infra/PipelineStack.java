@@ -3,6 +3,7 @@ package dev.vm2ami.infra;
 import dev.vm2ami.config.PipelineSettings;
 import dev.vm2ami.wiring.Intake;
 import dev.vm2ami.wiring.PipelineFunction;
+import dev.vm2ami.wiring.StackOutputs;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
@@ -81,7 +82,7 @@ public final class PipelineStack extends Stack {
 
         output("BucketName", images.bucket().getBucketName(), "Drop disk images here");
         output("NotificationTopicArn", notifications.topic().getTopicArn(), "Subscribe teams here");
-        output("StateMachineArn", importStateMachine.stateMachine().getStateMachineArn(), "One execution per image");
+        output(StackOutputs.STATE_MACHINE_ARN, importStateMachine.stateMachine().getStateMachineArn(), "One execution per image");
         output("IntakeQueueUrl", intake.queue().getQueueUrl(), "S3 events waiting for the start function");
         output("OpsTopicArn", notifications.opsTopic().getTopicArn(), "Alarms");
         output("VmImportRoleName", vmImportRole.role().getRoleName(), "Service role passed to ImportImage");
