@@ -266,6 +266,72 @@ class LocalCloudTest(unittest.TestCase):
         self.assertEqual(ec2.cancel_import_task(ImportTaskId=task_id, CancelReason="stuck")["State"], "deleting")
         self.assertEqual(self.wait_for_snapshot(ec2, task_id)[0]["Status"], "deleted")
 
+    @staticmethod
+    def an_image(ec2, name):
+        """An AMI of the account: a copy of one of moto's Amazon images."""
+        source = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+        return ec2.copy_image(SourceImageId=source, SourceRegion=REGION, Name=name)["ImageId"]
+
+    def test_distribution_attributes_are_answered_as_ec2_does(self):
+        ec2 = self.client("ec2")
+        image = self.an_image(ec2, "to-distribute")
+        ec2.modify_image_attribute(ImageId=image, ImdsSupport={"Value": "v2.0"})
+        ec2.modify_image_attribute(ImageId=image, LaunchPermission={"Add": [
+            {"UserId": "111122223333"}, {"OrganizationArn": "arn:aws:organizations::111122223333:organization/o-abcde12345"}]})
+        import datetime
+        when = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=90)).replace(second=30, microsecond=0)
+        at = ec2.enable_image_deprecation(ImageId=image, DeprecateAt=when)
+        self.assertTrue(at["Return"])
+        shown = ec2.describe_images(ImageIds=[image])["Images"][0]
+        self.assertEqual(shown["ImdsSupport"], "v2.0")
+        self.assertEqual(shown["DeprecationTime"], when.strftime("%Y-%m-%dT%H:%M:00.000Z"))
+        self.assertEqual(ec2.describe_image_attribute(ImageId=image, Attribute="imdsSupport")["ImdsSupport"]["Value"], "v2.0")
+        self.assertEqual(len(ec2.describe_image_attribute(ImageId=image, Attribute="launchPermission")["LaunchPermissions"]), 2)
+        snapshot = shown["BlockDeviceMappings"][0]["Ebs"]["SnapshotId"]
+        ec2.modify_snapshot_attribute(SnapshotId=snapshot, Attribute="createVolumePermission", OperationType="add",
+                                      UserIds=["111122223333"])
+        self.assertEqual(ec2.describe_snapshot_attribute(SnapshotId=snapshot, Attribute="createVolumePermission")
+                         ["CreateVolumePermissions"], [{"UserId": "111122223333"}])
+        self.assertEqual(self.error_code(lambda: ec2.enable_image_deprecation(
+            ImageId=image, DeprecateAt="2001-01-01T00:00:00Z")), "InvalidParameterValue")
+        self.assertEqual(self.error_code(lambda: ec2.modify_image_attribute(ImageId=image, ImdsSupport={"Value": "v1.0"})),
+                         "InvalidParameterValue")
+
+    def test_regions_are_apart_and_an_opt_in_region_refuses_a_copy(self):
+        home = self.client("ec2")
+        image = self.an_image(home, "to-copy")
+        eu = self.user.client("ec2", region_name="eu-west-1", endpoint_url=self.endpoint)
+        copy = eu.copy_image(SourceImageId=image, SourceRegion=REGION, Name="to-copy", ClientToken="c-1")["ImageId"]
+        self.assertEqual(eu.describe_images(ImageIds=[copy])["Images"][0]["Name"], "to-copy")
+        self.assertEqual(home.describe_images(Filters=[{"Name": "image-id", "Values": [copy]}])["Images"], [])
+        hk = self.user.client("ec2", region_name="ap-east-1", endpoint_url=self.endpoint)
+        self.assertEqual(self.error_code(lambda: hk.copy_image(SourceImageId=image, SourceRegion=REGION, Name="to-copy")),
+                         "AuthFailure")
+
+    def test_changes_to_images_are_held_to_the_resource_tag_condition(self):
+        own = {"Null": {"aws:ResourceTag/vm2ami:execution": "false"}}
+        session = self.role_session("distributor", "lambda.amazonaws.com",
+                                    {"Effect": "Allow", "Action": ["ec2:ModifyImageAttribute", "ec2:EnableImageDeprecation"],
+                                     "Resource": "arn:aws:ec2:*::image/*", "Condition": own},
+                                    {"Effect": "Allow", "Action": "ec2:CreateTags", "Resource": "arn:aws:ec2:*::image/*",
+                                     "Condition": {"Null": {"aws:RequestTag/vm2ami:execution": "false"}}},
+                                    {"Effect": "Allow", "Action": "ssm:PutParameter",
+                                     "Resource": f"arn:aws:ssm:*:{ACCOUNT}:parameter/images/*"})
+        user = self.client("ec2")
+        theirs = self.an_image(user, "not-ours")
+        ours = self.an_image(user, "ours")
+        ec2 = self.client("ec2", session)
+        self.assertEqual(self.error_code(lambda: ec2.create_tags(Resources=[ours], Tags=[{"Key": "Name", "Value": "x"}])),
+                         "UnauthorizedOperation")
+        ec2.create_tags(Resources=[ours], Tags=[{"Key": "vm2ami:execution", "Value": "e-1"}])
+        ec2.modify_image_attribute(ImageId=ours, ImdsSupport={"Value": "v2.0"})
+        self.assertEqual(self.error_code(lambda: ec2.modify_image_attribute(ImageId=theirs, ImdsSupport={"Value": "v2.0"})),
+                         "UnauthorizedOperation")
+        ssm = self.client("ssm", session)
+        ssm.put_parameter(Name="/images/web/latest", Value=ours, Type="String", DataType="aws:ec2:image", Overwrite=True)
+        self.assertEqual(self.error_code(lambda: ssm.put_parameter(Name="/other/web", Value=ours, Type="String")),
+                         "AccessDeniedException")
+
     def wait_for_end(self, ec2, task_id):
         deadline = time.time() + 60
         while time.time() < deadline:

@@ -9,8 +9,15 @@
   architecture, boot mode and virtualization type EC2 knows, arm64 with UEFI only, NitroTPM with
   UEFI only) and keeps the architecture, boot mode, root device, the mapping with the snapshot,
   ENA, SR-IOV, IMDS and TPM support and the image's tags, so DescribeImages shows them.
+* Opt-in regions the account has not enabled (OPT_IN_REGIONS) refuse EC2 calls with AuthFailure, as AWS
+  does: a copy into one of them fails, deterministically, in that region only.
+* EnableImageDeprecation (moto has none): the AMI's DeprecationTime, rounded to the minute as EC2 does,
+  in the future and at most 10 years ahead; DescribeImages shows it.
+* ModifyImageAttribute ImdsSupport=v2.0 (moto ignores it): DescribeImages and DescribeImageAttribute
+  imdsSupport show it; as on EC2 it cannot be set back.
 """
 
+import datetime
 import re
 
 import threading
@@ -144,6 +151,84 @@ def register_image(self):
     return ActionResult({"ImageId": ami_id})
 
 
+# Regions introduced after March 2019 are opt-in; the local account has enabled none of them.
+OPT_IN_REGIONS = frozenset({"af-south-1", "ap-east-1", "ap-south-2", "ap-southeast-3", "ap-southeast-4",
+                            "ap-southeast-5", "ca-west-1", "eu-central-2", "eu-south-1", "eu-south-2",
+                            "il-central-1", "me-central-1", "me-south-1", "mx-central-1"})
+
+
+def _not_enabled(self):
+    if self.region in OPT_IN_REGIONS:
+        raise EC2ClientError("AuthFailure", "AWS was not able to validate the provided access credentials")
+
+
+def _in_enabled_regions(original):
+    def call(self):
+        _not_enabled(self)
+        return original(self)
+    return call
+
+
+def _ami(self, image_id):
+    from moto.ec2.exceptions import InvalidAMIIdError
+    ami = self.ec2_backend.amis.get(image_id)
+    if ami is None:
+        raise InvalidAMIIdError([image_id])
+    return ami
+
+
+def enable_image_deprecation(self):
+    _not_enabled(self)
+    ami = _ami(self, self._get_param("ImageId"))
+    raw = self._get_param("DeprecateAt")
+    try:
+        at = datetime.datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
+    except ValueError:
+        raise EC2ClientError("InvalidParameterValue", f"Invalid value '{raw}' for DeprecateAt") from None
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    if at <= now or at > now + datetime.timedelta(days=3653):
+        raise EC2ClientError("InvalidParameterValue", "The deprecation time must be in the future and within 10 years")
+    # EC2 rounds up to the nearest minute (seconds are dropped) and shows it with milliseconds.
+    at = at.replace(second=0, microsecond=0)
+    ami.deprecation_time = at.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    from moto.core.responses import ActionResult as _Result
+    return _Result({"Return": True})
+
+
+def _imds_value(self):
+    raw = (getattr(self, "querystring", {}) or {}).get("ImdsSupport.Value")
+    if raw:
+        return raw[0] if isinstance(raw, list) else raw
+    param = self._get_param("ImdsSupport")
+    return param.get("Value") if isinstance(param, dict) else None
+
+
+def _modify_image_attribute(original):
+    def modify_image_attribute(self):
+        _not_enabled(self)
+        imds = _imds_value(self)
+        if imds is not None:
+            ami = _ami(self, self._get_param("ImageId"))
+            if imds != "v2.0":
+                raise EC2ClientError("InvalidParameterValue", f"Value ({imds}) for parameter imdsSupport is invalid")
+            ami.imds_support = "v2.0"
+            if not self._get_param("LaunchPermission") and not self._get_param("OperationType"):
+                from moto.core.responses import EmptyResult
+                return EmptyResult()
+        return original(self)
+    return modify_image_attribute
+
+
 def install():
-    EC2Response.copy_image = _copy_image(EC2Response.copy_image)
+    EC2Response.copy_image = _in_enabled_regions(_copy_image(EC2Response.copy_image))
     EC2Response.register_image = register_image
+    EC2Response.describe_images = _in_enabled_regions(EC2Response.describe_images)
+    EC2Response.modify_image_attribute = _modify_image_attribute(EC2Response.modify_image_attribute)
+    EC2Response.enable_image_deprecation = enable_image_deprecation
+    # Images that never had IMDSv2 set show none, as EC2 does; DescribeImageAttribute imdsSupport reads `imds`.
+    from moto.ec2.models.amis import Ami
+    Ami.imds_support = None
+    Ami.imds = property(lambda ami: ami.imds_support)
+    Ami.deprecation_time = None

@@ -211,6 +211,34 @@ def _tag_specifications(params):
     return any(k.startswith("TagSpecification.") for k in params)
 
 
+def _request_tags(params):
+    """aws:RequestTag/<key> and aws:TagKeys of a CreateTags request (Tag.N.Key, Tag.N.Value)."""
+    context, keys = {}, []
+    for i in range(1, 1001):
+        key = _first(params, f"Tag.{i}.Key")
+        if key is None:
+            break
+        keys.append(key)
+        context[f"aws:RequestTag/{key}"] = _first(params, f"Tag.{i}.Value") or ""
+    if keys:
+        context["aws:TagKeys"] = keys
+    return context
+
+
+def _resource_tags(account, region, resource_id):
+    """aws:ResourceTag/<key> (and ec2:ResourceTag/<key>) of an EC2 resource, as EC2 fills them."""
+    from moto.ec2.models import ec2_backends
+    try:
+        tags = dict(ec2_backends[account][region].tags.get(resource_id, {}))
+    except Exception:  # noqa: BLE001 - an unknown region or resource has no tags
+        tags = {}
+    context = {}
+    for key, value in tags.items():
+        context[f"aws:ResourceTag/{key}"] = value
+        context[f"ec2:ResourceTag/{key}"] = value
+    return context
+
+
 def _first(params, name):
     value = params.get(name)
     if isinstance(value, list):
@@ -253,8 +281,15 @@ def requests_for(service, action, params, region, account, default_resource):
                 out.append(("ec2:CreateTags", _ec2_arn(region, account, "image", "*"), {"ec2:CreateAction": "CopyImage"}))
             return out
         if action == "CreateTags" or action == "DeleteTags":
-            return [(full, _ec2_arn(region, account, _ec2_kind(r), r), {}) for r in _numbered(params, "ResourceId")] \
-                or [(full, "*", {})]
+            requested = _request_tags(params)
+            return [(full, _ec2_arn(region, account, _ec2_kind(r), r), requested) for r in _numbered(params, "ResourceId")] \
+                or [(full, "*", requested)]
+        if action in ("ModifyImageAttribute", "EnableImageDeprecation", "DisableImageDeprecation"):
+            image = _first(params, "ImageId") or "*"
+            return [(full, _ec2_arn(region, account, "image", image), _resource_tags(account, region, image))]
+        if action == "ModifySnapshotAttribute":
+            snapshot = _first(params, "SnapshotId") or "*"
+            return [(full, _ec2_arn(region, account, "snapshot", snapshot), _resource_tags(account, region, snapshot))]
         if action == "DeregisterImage":
             return [(full, _ec2_arn(region, account, "image", _first(params, "ImageId") or "*"), {})]
         if action == "DeleteSnapshot":
@@ -272,6 +307,9 @@ def requests_for(service, action, params, region, account, default_resource):
                 out.append(("ec2:CreateTags", _ec2_arn(region, account, "image", "*"), {"ec2:CreateAction": "RegisterImage"}))
             return out
         return [(full, "*", {})]  # Describe* and the rest: no resource-level permissions
+    if service == "ssm" and action in ("PutParameter", "GetParameter", "DeleteParameter"):
+        name = (_first(params, "Name") or "*").lstrip("/")
+        return [(full, f"arn:aws:ssm:{region}:{account}:parameter/{name}", {})]
     if service == "states":
         arn = params.get("stateMachineArn") or params.get("executionArn") or default_resource
         return [(full, arn or "*", {})]
@@ -313,9 +351,9 @@ def _denied_error(service, denied):
     if service == "s3":
         from moto.s3.exceptions import S3AccessDeniedError
         return S3AccessDeniedError()  # S3 says only "Access Denied"
-    if service in ("states", "lambda"):
+    if service in ("states", "lambda", "ssm"):
         error = JsonRESTError("AccessDeniedException", message)
-        error.code = 400 if service == "states" else 403
+        error.code = 403 if service == "lambda" else 400
         return error
     return _Forbidden("AccessDenied", message)
 
@@ -362,6 +400,9 @@ def _authorize(self, _iam_request_cls, resource="*"):
     action = action[0] if isinstance(action, list) else action
     if service == "s3":
         querystring = getattr(self, "querystring", {}) or {}
+        # moto names GET ?tagging&versionId GetObjectVersion (its action map's last match): S3 asks for the tagging permission.
+        if "tagging" in querystring and getattr(self, "method", "") == "GET" and action in ("GetObject", "GetObjectVersion"):
+            action = "GetObjectTagging"
         if "versionId" in querystring and action in _S3_VERSIONED:
             action = _S3_VERSIONED[action]
         context = {}

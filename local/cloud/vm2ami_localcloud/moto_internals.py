@@ -20,7 +20,11 @@ PATCHED = [
     ("moto.ec2.responses", "EC2Response.import_image", "added: the ImportImage simulator", "import_image"),
     ("moto.ec2.responses", "EC2Response.describe_import_image_tasks", "added", "import_image"),
     ("moto.ec2.responses", "EC2Response.cancel_import_task", "added", "import_image"),
-    ("moto.ec2.responses", "EC2Response.copy_image", "wrapped: ClientToken honoured as EC2 does", "ec2_fixes"),
+    ("moto.ec2.responses", "EC2Response.copy_image",
+     "wrapped: ClientToken honoured as EC2 does; AuthFailure in opt-in regions", "ec2_fixes"),
+    ("moto.ec2.responses", "EC2Response.describe_images", "wrapped: AuthFailure in opt-in regions", "ec2_fixes"),
+    ("moto.ec2.responses", "EC2Response.modify_image_attribute", "wrapped: ImdsSupport v2.0", "ec2_fixes"),
+    ("moto.ec2.responses", "EC2Response.enable_image_deprecation", "added: DeprecationTime", "ec2_fixes"),
     ("moto.ec2.responses", "EC2Response.register_image",
      "replaced: EBS-backed registration from a snapshot, checked and kept as EC2 does", "ec2_fixes"),
     ("moto.ec2.responses", "EC2Response.import_snapshot", "added: ImportSnapshot in the simulator", "import_image"),
@@ -71,7 +75,7 @@ def check(requirements_path):
     missing = []
     for module, dotted, *_ in PATCHED:
         if dotted.endswith(("import_image", "describe_import_image_tasks", "cancel_import_task", "import_snapshot",
-                            "describe_import_snapshot_tasks", "__deepcopy__")):
+                            "describe_import_snapshot_tasks", "__deepcopy__", "enable_image_deprecation")):
             continue  # added by the extension, not expected in moto
         try:
             _resolve(module, dotted)

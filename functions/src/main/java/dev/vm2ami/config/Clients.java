@@ -4,7 +4,9 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * SDK clients as the functions build them, once per container: the URLConnection HTTP client
@@ -18,6 +20,20 @@ public final class Clients {
 
     public static Ec2Client ec2() {
         return Ec2Client.builder().httpClient(HTTP).build();
+    }
+
+    /** EC2 in another region (distribution's copies), otherwise configured as {@link #ec2()}. */
+    public static Ec2Client ec2(String region) {
+        return Ec2Client.builder().httpClient(HTTP).region(Region.of(region)).build();
+    }
+
+    public static SsmClient ssm(String region) {
+        return SsmClient.builder().httpClient(HTTP).region(Region.of(region)).build();
+    }
+
+    /** The function's own region (AWS_REGION), as the SDK reads it. */
+    public static String region() {
+        return new software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain().getRegion().id();
     }
 
     public static S3Client s3() {

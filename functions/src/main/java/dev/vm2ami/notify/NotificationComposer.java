@@ -56,6 +56,7 @@ public final class NotificationComposer {
             ArrayNode snapshots = body.putArray("snapshotIds");
             job.ami().snapshotIds().forEach(snapshots::add);
         }
+        if (job.distribution() != null && SUCCEEDED.equals(status)) distribution(body, job.distribution());
         if (job.receivedAt() != null) {
             body.put("durationSeconds", Math.max(0, Duration.between(Instant.parse(job.receivedAt()), now).toSeconds()));
         }
@@ -133,7 +134,40 @@ public final class NotificationComposer {
         return new ImportJob.Failure(c.category(), c.summary(), c.hint(), null);
     }
 
+    /**
+     * What distribution did: {@code sharedWith}, {@code ssmParameter}, {@code deprecationTime}, {@code imdsSupport},
+     * {@code copies} [{region, imageId, status, message}] and {@code source} {disposition, note}.
+     */
+    private static void distribution(ObjectNode body, ImportJob.Distribution d) {
+        if (d.sharedWith() != null && !d.sharedWith().isEmpty()) body.set("sharedWith", Json.MAPPER.valueToTree(d.sharedWith()));
+        putIfPresent(body, "ssmParameter", d.ssmParameter());
+        putIfPresent(body, "deprecationTime", d.deprecationTime());
+        putIfPresent(body, "imdsSupport", d.imdsSupport());
+        if (!d.copies().isEmpty()) {
+            ArrayNode copies = body.putArray("copies");
+            d.copies().forEach(c -> {
+                ObjectNode n = copies.addObject();
+                n.put("region", c.region());
+                putIfPresent(n, "imageId", c.imageId());
+                n.put("status", c.status());
+                putIfPresent(n, "message", c.message());
+            });
+        }
+        if (d.sourceDisposition() != null) {
+            ObjectNode source = (ObjectNode) body.path("source");
+            source.put("disposition", d.sourceDisposition());
+            putIfPresent(source, "dispositionNote", d.sourceNote());
+        }
+    }
+
+    /** The regions whose copy failed, for the subject. */
+    private static List<String> failedCopies(ImportJob job) {
+        return job.distribution() == null ? List.of() : job.distribution().copies().stream()
+                .filter(c -> ImportJob.RegionCopy.FAILED.equals(c.status())).map(ImportJob.RegionCopy::region).toList();
+    }
+
     private static String step(ImportJob job) {
+        if (job.ami() != null && job.ami().next() == AmiDecision.DONE) return "distribute";
         if (job.inspection() == null) return "inspect";
         if (job.task() == null) return "submit";
         if (job.ami() == null && job.task().next() != TaskDecision.FINISH) return "check";
@@ -158,7 +192,8 @@ public final class NotificationComposer {
     private static String subject(ImportJob job, String status, ImportJob.Failure failure, List<Finding> findings) {
         String file = job.source().key().substring(job.source().key().lastIndexOf('/') + 1);
         String subject = switch (status) {
-            case SUCCEEDED -> "vm2ami: " + file + " is " + job.ami().imageId();
+            case SUCCEEDED -> "vm2ami: " + file + " is " + job.ami().imageId()
+                    + (failedCopies(job).isEmpty() ? "" : " (copy to " + String.join(", ", failedCopies(job)) + " failed)");
             case REJECTED -> "vm2ami: " + file + " rejected: " + findings.stream().filter(f -> f.severity() == Severity.ERROR)
                     .map(Finding::code).findFirst().orElse("see findings");
             default -> "vm2ami: " + file + " failed: " + failure.category();

@@ -81,6 +81,35 @@ class StateMachineReadsTheJobTest {
     }
 
     @Test
+    void anAvailableAmiIsDistributedOnlyWhenTheImageAsksAndTheCopiesComeBackIntoTheJob() {
+        assertThat(states.path("Named").path("Choices").get(1).path("Variable").asText()).isEqualTo("$.image.distribution");
+        assertThat(states.path("Named").path("Choices").get(1).path("Next").asText()).isEqualTo("Distribute");
+        JsonNode map = states.path("CopyToRegions");
+        assertThat(fieldType(map.path("ItemsPath").asText())).isEqualTo(ImportJob.RegionCopy.class);
+        assertThat(map.path("ResultPath").asText()).isEqualTo(map.path("ItemsPath").asText());
+        assertThat(map.path("Next").asText()).isEqualTo("DisposeOfSource");
+        assertThat(states.path("Distribute").path("Catch").get(0).path("Next").asText()).isEqualTo("ComposeNotification");
+    }
+
+    @Test
+    void eachCopyIterationReadsFieldsOfItsCopyAndEndsWithTheCopy() {
+        JsonNode iteration = states.path("CopyToRegions").path("ItemProcessor").path("States");
+        List<String> paths = pathsRead(iteration);
+        assertThat(paths).contains("$.copy.status", "$.copy.nextCheckSeconds", "$.copy.region");
+        for (String path : paths) {
+            if (!path.startsWith("$.copyFault")) assertThat(fieldType(dev.vm2ami.distribute.CopyRegionHandler.Iteration.class, path)).as(path).isNotNull();
+        }
+        assertThat(comparedStrings(iteration).get("$.copy.status")).containsExactly(ImportJob.RegionCopy.PENDING);
+        assertThat(iteration.path("CopyDone").path("OutputPath").asText()).isEqualTo("$.copy");
+        // A copy step that fails for good marks its region FAILED with the fields a RegionCopy has, and ends the iteration.
+        JsonNode failed = iteration.path("CopyFailed").path("Parameters");
+        assertThat(failed.path("status").asText()).isEqualTo(ImportJob.RegionCopy.FAILED);
+        failed.fieldNames().forEachRemaining(f -> assertThat(fieldType(ImportJob.RegionCopy.class, "$." + f.replace(".$", "")))
+                .as(f).isNotNull());
+        assertThat(iteration.path("CopyImage").path("Catch").get(0).path("Next").asText()).isEqualTo("CopyFailed");
+    }
+
+    @Test
     void aRejectingVerdictSkipsTheImport() {
         assertThat(routes(states.path("Verdict"), "$.inspection.verdict")).containsExactly(Map.entry(Verdict.REJECT.name(), "ComposeNotification"));
     }
@@ -97,11 +126,18 @@ class StateMachineReadsTheJobTest {
     /** The type a JSONPath of the job leads to, walking record components; null when there is no such field. */
     static Class<?> fieldType(String path) {
         Class<?> type = ImportJob.class;
-        for (String name : path.substring(2).split("\\.")) {
+        return fieldType(ImportJob.class, path);
+    }
+
+    /** The same from another root type (the copy iterations read {@code {job, copy}}); {@code [n]} indexes a list. */
+    static Class<?> fieldType(Class<?> root, String path) {
+        Class<?> type = root;
+        for (String name : path.substring(2).replaceAll("\\[\\d+]", "").split("\\.")) {
             if (!type.isRecord()) return Map.class.isAssignableFrom(type) ? Object.class : null;
             RecordComponent c = Arrays.stream(type.getRecordComponents()).filter(rc -> jsonName(rc).equals(name)).findFirst().orElse(null);
             if (c == null) return null;
-            type = elementType(c.getGenericType());
+            type = c.getGenericType() instanceof ParameterizedType p && List.class.isAssignableFrom((Class<?>) p.getRawType())
+                    ? (Class<?>) p.getActualTypeArguments()[0] : elementType(c.getGenericType());
         }
         return type;
     }

@@ -24,6 +24,24 @@ final class Arns {
         return ec2("snapshot/*", false);
     }
 
+    /** Images in any region: the regions an image is copied to are per image (its manifest), not known at deployment. */
+    String imagesInAnyRegion() {
+        return stack.formatArn(ArnComponents.builder().service("ec2").resource("image/*").region("*").account("")
+                .arnFormat(ArnFormat.NO_RESOURCE_NAME).build());
+    }
+
+    String snapshotsInAnyRegion() {
+        return stack.formatArn(ArnComponents.builder().service("ec2").resource("snapshot/*").region("*").account("")
+                .arnFormat(ArnFormat.NO_RESOURCE_NAME).build());
+    }
+
+    /** SSM parameters of this account, in this region or (for the copies) any. */
+    String parameters(boolean anyRegion) {
+        ArnComponents.Builder b = ArnComponents.builder().service("ssm").resource("parameter/*").arnFormat(ArnFormat.NO_RESOURCE_NAME);
+        if (anyRegion) b.region("*");
+        return stack.formatArn(b.build());
+    }
+
     String importImageTasks() {
         return ec2("import-image-task/*", true);
     }

@@ -18,7 +18,10 @@ import java.util.Optional;
  * @param vmImportRoleArn  the only role the submit function may pass to EC2
  */
 record FunctionPolicies(Arns arns, String bucketArn, String imagePrefix, String imageObjectsArn, Optional<String> kmsKeyArn,
-                        String vmImportRoleArn, String stateMachineArn, String executionsArn) {
+                        String vmImportRoleArn, String stateMachineArn, String executionsArn, Map<String, String> regionKmsKeys) {
+
+    /** The tag every AMI and snapshot vm2ami makes carries: distribution changes only images and snapshots that have it. */
+    static final String OWN_TAG = "vm2ami:execution";
 
     /** The actions with no resource-level permissions, allowed on {@code *}. */
     static final List<String> UNSCOPED_ACTIONS = List.of("ec2:DescribeImportImageTasks", "ec2:DescribeImages",
@@ -61,6 +64,31 @@ record FunctionPolicies(Arns arns, String bucketArn, String imagePrefix, String 
                 out.add(allow(List.of("ec2:DescribeImages", "ec2:DescribeSnapshots"), "*"));
                 kmsKeyArn.ifPresent(key -> out.add(viaService(allow(EBS_KMS_ACTIONS, key), "ec2")));
             }
+            case DISTRIBUTE -> {
+                // Shares, deprecates and sets IMDSv2 only on vm2ami's own images and snapshots (tagged by the finish step).
+                out.add(ownOnly(allow(List.of("ec2:ModifyImageAttribute", "ec2:EnableImageDeprecation"), arns.images())));
+                out.add(ownOnly(allow(List.of("ec2:ModifySnapshotAttribute"), arns.snapshots())));
+                out.add(allow(List.of("ssm:PutParameter"), arns.parameters(false)));
+                // The source's fate, by version: tag it, or delete exactly that version (HeadObject for unversioned buckets).
+                out.add(allow(List.of("s3:GetObject", "s3:GetObjectTagging", "s3:GetObjectVersionTagging", "s3:PutObjectTagging",
+                        "s3:PutObjectVersionTagging", "s3:DeleteObject", "s3:DeleteObjectVersion"), imageObjectsArn));
+            }
+            case COPY -> {
+                // The target regions are per image, so images and snapshots in any region; changes only to tagged ones.
+                out.add(allow(List.of("ec2:CopyImage"), arns.imagesInAnyRegion()));
+                out.add(PolicyStatement.Builder.create().actions(List.of("ec2:CreateTags"))
+                        .resources(List.of(arns.imagesInAnyRegion(), arns.snapshotsInAnyRegion()))
+                        .conditions(Map.of("Null", Map.of("aws:RequestTag/" + OWN_TAG, "false"))).build());
+                out.add(ownOnly(allow(List.of("ec2:ModifyImageAttribute", "ec2:EnableImageDeprecation"), arns.imagesInAnyRegion())));
+                out.add(ownOnly(allow(List.of("ec2:ModifySnapshotAttribute"), arns.snapshotsInAnyRegion())));
+                out.add(allow(List.of("ec2:DescribeImages"), "*"));
+                out.add(allow(List.of("ssm:PutParameter"), arns.parameters(true)));
+                // The AMI's own key (its snapshots are read) and each region's key (the copy is written), through EC2 only.
+                kmsKeyArn.ifPresent(key -> out.add(viaService(allow(EBS_KMS_ACTIONS, key), "ec2")));
+                regionKmsKeys.forEach((region, key) -> out.add(PolicyStatement.Builder.create().actions(EBS_KMS_ACTIONS)
+                        .resources(List.of(key))
+                        .conditions(Map.of("StringEquals", Map.of("kms:ViaService", "ec2." + region + ".amazonaws.com"))).build()));
+            }
             case NOTIFY -> { } // composes a message; Step Functions publishes it
             case RECONCILE -> {
                 out.add(allow(List.of("ec2:DescribeImportImageTasks"), "*"));
@@ -70,6 +98,12 @@ record FunctionPolicies(Arns arns, String bucketArn, String imagePrefix, String 
             }
         }
         return out;
+    }
+
+    /** Only resources that carry vm2ami's own tag. */
+    private static PolicyStatement ownOnly(PolicyStatement statement) {
+        statement.addCondition("Null", Map.of("aws:ResourceTag/" + OWN_TAG, "false"));
+        return statement;
     }
 
     /** s3:ListBucket on the bucket, for keys under the image prefix only. */

@@ -33,6 +33,7 @@ final class NagJustifications {
             List<NagPackSuppression> wildcards = new ArrayList<>();
             wildcards.add(wildcard(switch (f) {
                 case SUBMIT, CHECK, RECONCILE -> XRAY + "; nor has ec2:DescribeImportImageTasks.";
+                case COPY -> XRAY + "; nor has ec2:DescribeImages.";
                 case FINISH -> XRAY + "; nor have ec2:DescribeImages and ec2:DescribeSnapshots.";
                 default -> XRAY + ".";
             }, "Resource::*"));
@@ -49,6 +50,21 @@ final class NagJustifications {
                 case FINISH -> wildcards.add(wildcard("Names, tags and cleans up the AMI and snapshots EC2 created for "
                         + "an import; their ids are not known in advance. Limited to this region.",
                         pattern(arn("ec2", false, "image/*")), pattern(arn("ec2", false, "snapshot/*"))));
+                case DISTRIBUTE -> {
+                    wildcards.add(wildcard("Shares, deprecates and requires IMDSv2 on the AMI and snapshots of an import, "
+                            + "whose ids EC2 assigns; only those tagged vm2ami:execution (a condition), in this region.",
+                            pattern(arn("ec2", false, "image/*")), pattern(arn("ec2", false, "snapshot/*"))));
+                    wildcards.add(wildcard("Writes the SSM parameter an image's manifest names (names are per image); "
+                            + "this account and region only.", pattern(arn("ssm", true, "parameter/*"))));
+                    wildcards.add(wildcard("Tags or deletes the version of the image it imported; any image under the "
+                            + "image prefix, names not known in advance.", objects));
+                }
+                case COPY -> wildcards.add(wildcard("Copies the AMI into the regions an image's manifest names (per image, "
+                        + "not known at deployment), so images and snapshots in any region; tags only with vm2ami's tag and "
+                        + "changes attributes only of images and snapshots tagged vm2ami:execution (conditions); SSM "
+                        + "parameters of this account in those regions.",
+                        pattern(anyRegionArn("ec2", false, "image/*")), pattern(anyRegionArn("ec2", false, "snapshot/*")),
+                        pattern(anyRegionArn("ssm", true, "parameter/*"))));
                 case RECONCILE -> wildcards.add(wildcard("Cancels orphaned import tasks of this account and region and "
                         + "describes the executions of this stack's state machine only.",
                         pattern(arn("ec2", true, "import-image-task/*")), pattern(executions)));
@@ -102,6 +118,12 @@ final class NagJustifications {
      */
     private static String arn(String service, boolean withAccount, String resource) {
         return "Resource::arn:(<AWS::Partition>|aws[a-z-]*):" + service + ":(<AWS::Region>|[a-z0-9-]+):"
+                + (withAccount ? "(<AWS::AccountId>|\\d{12})" : "") + ":" + resource.replaceAll("[.*+?^${}()|\\[\\]\\\\]", "\\\\$0");
+    }
+
+    /** The same for an ARN whose region is {@code *}. */
+    private static String anyRegionArn(String service, boolean withAccount, String resource) {
+        return "Resource::arn:(<AWS::Partition>|aws[a-z-]*):" + service + ":\\*:"
                 + (withAccount ? "(<AWS::AccountId>|\\d{12})" : "") + ":" + resource.replaceAll("[.*+?^${}()|\\[\\]\\\\]", "\\\\$0");
     }
 

@@ -47,7 +47,8 @@ public final class PipelineStack extends Stack {
 
         FunctionPolicies policies = new FunctionPolicies(arns, images.bucket().getBucketArn(), config.settings().imagePrefix(),
                 images.imageObjectsArn(), config.kmsKeyArn(),
-                vmImportRole.role().getRoleArn(), stateMachineArn, arns.executions(stateMachineName));
+                vmImportRole.role().getRoleArn(), stateMachineArn, arns.executions(stateMachineName),
+                config.settings().distribution().regionKmsKeys());
         PipelineFunctions functions = new PipelineFunctions(this, "Functions", config.stackName(), functionsArtifact,
                 settings, stateMachineArn, policies, config.logRetentionDays());
 

@@ -121,6 +121,46 @@ class IamPolicyTest {
         assertThat(statement(withOptions, PipelineFunction.FINISH, "kms:CreateGrant").conditions()).containsKey("StringEquals");
     }
 
+    static final String ANY_REGION_IMAGES = "arn:${AWS::Partition}:ec2:*::image/*";
+    static final String ANY_REGION_SNAPSHOTS = "arn:${AWS::Partition}:ec2:*::snapshot/*";
+    static final Map<String, Map<String, String>> OWN_ONLY = Map.of("Null", Map.of("aws:ResourceTag/vm2ami:execution", "false"));
+
+    @Test
+    void distributeMayChangeOnlyVm2amisOwnImagesHereAndTheImportedObjects() {
+        Set<String> objects = Set.of(bucket() + ".Arn/*");
+        assertThat(permissions(PipelineFunction.DISTRIBUTE, defaults)).isEqualTo(withBasics(PipelineFunction.DISTRIBUTE, defaults, Map.ofEntries(
+                Map.entry("ec2:ModifyImageAttribute", Set.of(IMAGES)), Map.entry("ec2:EnableImageDeprecation", Set.of(IMAGES)),
+                Map.entry("ec2:ModifySnapshotAttribute", Set.of(SNAPSHOTS)),
+                Map.entry("ssm:PutParameter", Set.of("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/*")),
+                Map.entry("s3:GetObject", objects), Map.entry("s3:GetObjectTagging", objects), Map.entry("s3:GetObjectVersionTagging", objects),
+                Map.entry("s3:PutObjectTagging", objects), Map.entry("s3:PutObjectVersionTagging", objects),
+                Map.entry("s3:DeleteObject", objects), Map.entry("s3:DeleteObjectVersion", objects))));
+        for (String action : List.of("ec2:ModifyImageAttribute", "ec2:EnableImageDeprecation", "ec2:ModifySnapshotAttribute")) {
+            assertThat(statement(defaults, PipelineFunction.DISTRIBUTE, action).conditions()).as(action).isEqualTo(OWN_ONLY);
+        }
+        assertThat(permissions(PipelineFunction.DISTRIBUTE, withOptions)).containsEntry("s3:DeleteObjectVersion",
+                Set.of(bucket() + ".Arn/incoming/*"));
+    }
+
+    @Test
+    void copyMayCopyIntoAnyRegionButTagAndChangeOnlyVm2amisOwnImagesAndUseOnlyTheListedKeys() {
+        assertThat(permissions(PipelineFunction.COPY, defaults)).isEqualTo(withBasics(PipelineFunction.COPY, defaults, Map.of(
+                "ec2:CopyImage", Set.of(ANY_REGION_IMAGES), "ec2:CreateTags", Set.of(ANY_REGION_IMAGES, ANY_REGION_SNAPSHOTS),
+                "ec2:ModifyImageAttribute", Set.of(ANY_REGION_IMAGES), "ec2:EnableImageDeprecation", Set.of(ANY_REGION_IMAGES),
+                "ec2:ModifySnapshotAttribute", Set.of(ANY_REGION_SNAPSHOTS), "ec2:DescribeImages", Set.of("*"),
+                "ssm:PutParameter", Set.of("arn:${AWS::Partition}:ssm:*:${AWS::AccountId}:parameter/*"))));
+        assertThat(statement(defaults, PipelineFunction.COPY, "ec2:CreateTags").conditions())
+                .isEqualTo(Map.of("Null", Map.of("aws:RequestTag/vm2ami:execution", "false")));
+        assertThat(statement(defaults, PipelineFunction.COPY, "ec2:ModifyImageAttribute").conditions()).isEqualTo(OWN_ONLY);
+        // With keys configured: the AMI's own key and each region's key, through EC2 in that key's region only.
+        String euCentral = "arn:aws:kms:eu-central-1:111122223333:key/5678abcd-12ab-34cd-56ef-1234567890ab";
+        Map<String, Set<String>> granted = permissions(PipelineFunction.COPY, withOptions);
+        for (String action : FunctionPolicies.EBS_KMS_ACTIONS) assertThat(granted).containsEntry(action, new TreeSet<>(Set.of(KEY, euCentral)));
+        assertThat(withOptions.statementsOfFunction(PipelineFunction.COPY).stream().filter(st -> st.resources().contains(euCentral))
+                .map(TemplateJson.Statement::conditions).toList())
+                .containsExactly(Map.of("StringEquals", Map.of("kms:ViaService", "ec2.eu-central-1.amazonaws.com")));
+    }
+
     @Test
     void notifyMayOnlyWriteItsLogsAndTraces() {
         assertThat(permissions(PipelineFunction.NOTIFY, defaults)).isEqualTo(withBasics(PipelineFunction.NOTIFY, defaults, Map.of()));

@@ -50,7 +50,11 @@ record Synthesized(String name, PipelineStack stack, Template template, Annotati
             Map.entry("intakeMaxConcurrency", "10"),
             Map.entry("reconcileIntervalMinutes", "15"),
             Map.entry("defaultBootMode", "uefi"),
-            Map.entry("extraTags", "CostCenter=42,Owner=platform"));
+            Map.entry("extraTags", "CostCenter=42,Owner=platform"),
+            Map.entry("regionKmsKeys", "{\"eu-central-1\": \"arn:aws:kms:eu-central-1:111122223333:key/5678abcd-12ab-34cd-56ef-1234567890ab\"}"),
+            Map.entry("shareWith", "{\"accounts\": [\"444455556666\"]}"),
+            Map.entry("copyToRegions", "eu-central-1"),
+            Map.entry("deprecateAfterDays", "365"));
 
     static Synthesized of(String name, Map<String, Object> overrides) {
         return of(name, overrides, Optional.empty(), Optional.empty());

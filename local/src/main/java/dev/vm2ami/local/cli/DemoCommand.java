@@ -52,6 +52,10 @@ final class DemoCommand implements Callable<Integer> {
             List<DemoImage> images = DemoImages.all();
             out.println("dropping " + images.size() + " images into s3://" + p.bucket() + "/" + DemoImages.PREFIX + ":");
             for (DemoImage image : images) {
+                if (image.manifest() != null) {
+                    stack.cloud().clients().s3().putObject(put -> put.bucket(p.bucket()).key(image.key() + ".vm2ami.json"),
+                            RequestBody.fromString(image.manifest()));
+                }
                 stack.cloud().clients().s3().putObject(put -> {
                     put.bucket(p.bucket()).key(image.key());
                     if (image.simulate() != null) put.tagging("simulate=" + image.simulate());
@@ -116,13 +120,26 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /** "; shared with 1 account; eu-west-1: ami-… AVAILABLE; SSM /images/…; source tagged", or "" without distribution. */
+    private static String distribution(com.fasterxml.jackson.databind.JsonNode b) {
+        StringBuilder s = new StringBuilder();
+        int accounts = b.path("sharedWith").path("accounts").size();
+        if (accounts > 0) s.append("; shared with ").append(accounts).append(accounts == 1 ? " account" : " accounts");
+        b.path("copies").forEach(c -> s.append("; ").append(c.path("region").asText()).append(": ")
+                .append(c.path("imageId").asText("-")).append(" ").append(c.path("status").asText()));
+        if (b.has("ssmParameter")) s.append("; SSM ").append(b.path("ssmParameter").asText());
+        if (b.path("source").has("disposition")) s.append("; source ").append(b.path("source").path("disposition").asText());
+        return s.toString();
+    }
+
     private static String detail(Notifications.Received n) {
         if (n == null) return "no notification arrived";
         var b = n.body();
         return switch (n.status()) {
             case "SUCCEEDED" -> b.path("imageId").asText() + " \"" + b.path("imageName").asText() + "\""
                     + (b.path("os").has("name") ? " (" + b.path("os").path("name").asText() + ")" : "")
-                    + (b.path("retried").asBoolean() ? " after " + b.path("attempts").size() + " attempts" : "");
+                    + (b.path("retried").asBoolean() ? " after " + b.path("attempts").size() + " attempts" : "")
+                    + distribution(b);
             case "REJECTED" -> b.path("findings").get(0).path("code").asText() + ": " + b.path("findings").get(0).path("message").asText();
             default -> b.path("error").path("category").asText() + ": " + b.path("error").path("awsMessage").asText(b.path("error").path("message").asText());
         };

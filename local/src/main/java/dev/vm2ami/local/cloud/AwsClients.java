@@ -59,6 +59,22 @@ public final class AwsClients implements AutoCloseable {
     public IamClient iam() { return iam.get(); }
     public LambdaClient lambda() { return lambda.get(); }
 
+    /** EC2 of another region at the same endpoint (moto keeps regions apart), e.g. where copies go. */
+    public Ec2Client ec2(String otherRegion) {
+        return track(Ec2Client.builder().endpointOverride(endpoint).region(Region.of(otherRegion))
+                .credentialsProvider(credentials).httpClient(http).build());
+    }
+
+    public software.amazon.awssdk.services.ssm.SsmClient ssm(String inRegion) {
+        return track(software.amazon.awssdk.services.ssm.SsmClient.builder().endpointOverride(endpoint)
+                .region(Region.of(inRegion)).credentialsProvider(credentials).httpClient(http).build());
+    }
+
+    private <T extends SdkClient> T track(T client) {
+        built.add(client);
+        return client;
+    }
+
     private <B extends AwsClientBuilder<B, ?>> B configure(B builder) {
         builder.endpointOverride(endpoint).region(region).credentialsProvider(credentials);
         if (builder instanceof software.amazon.awssdk.core.client.builder.SdkSyncClientBuilder<?, ?> sync) {

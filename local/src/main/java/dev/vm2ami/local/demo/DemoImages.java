@@ -14,6 +14,12 @@ import java.util.UUID;
 public final class DemoImages {
     public static final String PREFIX = "demo/";
 
+    /** The manifest of the image the demo shares and copies: every distribution option but the source's deletion. */
+    public static final String DISTRIBUTED = """
+            {"shareWith": {"accounts": ["111122223333"]}, "copyToRegions": ["eu-west-1"],
+             "ssmParameter": "/images/{stem}/latest", "deprecateAfterDays": 90, "imdsSupport": "v2.0",
+             "sourceDisposition": "tag"}""";
+
     private DemoImages() {}
 
     /** An MBR disk whose ext4 holds a 32-bit (i386) Debian 8: the pre-flight's OS inspection rejects it. */
@@ -26,8 +32,8 @@ public final class DemoImages {
     public static List<DemoImage> all() {
         byte[] linux = SampleImages.rawWithLinuxPartition(4 << 20);
         return List.of(
-                new DemoImage(PREFIX + "linux-server.raw", "raw disk, MBR, Ubuntu 22.04 on ext4", linux, null,
-                        NotificationAttributes.SUCCEEDED),
+                new DemoImage(PREFIX + "linux-server.raw", "Ubuntu 22.04; manifest: share, copy to eu-west-1", linux, null,
+                        NotificationAttributes.SUCCEEDED, DISTRIBUTED),
                 new DemoImage(PREFIX + "web server (vSphere).vmdk", "stream-optimized VMDK, a key with spaces",
                         SampleImages.streamOptimizedVmdkHeader(8192), null, NotificationAttributes.SUCCEEDED),
                 new DemoImage(PREFIX + "flaky-conversion.raw", "EC2 fails the first conversion (ServerError)", linux,

@@ -118,6 +118,31 @@ class FunctionRolesTest {
     }
 
     @Test
+    void distributeMayChangeOnlyImagesTaggedAsVm2amisOwn() {
+        Ec2Client user = cloud.clients().ec2();
+        String amazons = user.describeImages(r -> r.owners("amazon")).images().get(0).imageId();
+        String theirs = user.copyImage(r -> r.sourceImageId(amazons).sourceRegion(cloud.region()).name("someone-elses-image")).imageId();
+        String ours = user.copyImage(r -> r.sourceImageId(amazons).sourceRegion(cloud.region()).name("vm2amis-image")).imageId();
+        user.createTags(r -> r.resources(ours).tags(t -> t.key("vm2ami:execution").value("web-01-exec")));
+        try (Ec2Client ec2 = ec2(as(PipelineFunction.DISTRIBUTE))) {
+            ec2.enableImageDeprecation(r -> r.imageId(ours).deprecateAt(java.time.Instant.now().plus(java.time.Duration.ofDays(90))));
+            assertThat(denied(() -> ec2.enableImageDeprecation(r -> r.imageId(theirs)
+                    .deprecateAt(java.time.Instant.now().plus(java.time.Duration.ofDays(90)))))).isEqualTo("UnauthorizedOperation");
+            assertThat(denied(() -> ec2.modifyImageAttribute(r -> r.imageId(theirs).launchPermission(p -> p.add(l -> l.userId("111122223333"))))))
+                    .isEqualTo("UnauthorizedOperation");
+            assertThat(denied(() -> ec2.copyImage(r -> r.sourceImageId(ours).sourceRegion(cloud.region()).name("x-copy"))))
+                    .isEqualTo("UnauthorizedOperation");
+        }
+        try (Ec2Client ec2 = ec2(as(PipelineFunction.COPY))) {
+            assertThat(denied(() -> ec2.createTags(r -> r.resources(theirs).tags(t -> t.key("Owner").value("me")))))
+                    .isEqualTo("UnauthorizedOperation");
+            assertThat(denied(() -> ec2.modifyImageAttribute(r -> r.imageId(theirs).imdsSupport(v -> v.value("v2.0")))))
+                    .isEqualTo("UnauthorizedOperation");
+            ec2.modifyImageAttribute(r -> r.imageId(ours).imdsSupport(v -> v.value("v2.0")));
+        }
+    }
+
+    @Test
     void notifyMayCallNothing() {
         try (Ec2Client ec2 = ec2(as(PipelineFunction.NOTIFY))) {
             assertThat(denied(() -> ec2.describeImportImageTasks(r -> r.maxResults(5)))).isEqualTo("UnauthorizedOperation");

@@ -1,0 +1,24 @@
+package dev.vm2ami.distribute;
+
+import dev.vm2ami.config.Clients;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/** SDK clients per region, built once per container and region. */
+final class Regions {
+    private static final Map<String, RegionalImages> IMAGES = new ConcurrentHashMap<>();
+    private static final Map<String, SsmClient> SSM = new ConcurrentHashMap<>();
+
+    private Regions() {}
+
+    static Function<String, RegionalImages> images() {
+        return region -> IMAGES.computeIfAbsent(region, r -> new Ec2RegionalImages(Clients.ec2(r)));
+    }
+
+    static Function<String, SsmClient> ssm() {
+        return region -> SSM.computeIfAbsent(region, Clients::ssm);
+    }
+}
