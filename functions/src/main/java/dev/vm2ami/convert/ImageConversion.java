@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.Tag;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -31,6 +32,9 @@ import java.util.Optional;
 public final class ImageConversion {
     public static final String TAG_CONVERTED_FROM = "vm2ami:converted-from";
     public static final String TAG_SOURCE_VERSION = "vm2ami:source-version";
+    /** Put on the converted object once it is complete: what the state machine reads after a batch job (its output stays in the container). */
+    public static final String TAG_BYTES_READ = "vm2ami:conversion-bytes-read";
+    public static final String TAG_SECONDS = "vm2ami:conversion-seconds";
 
     private final S3Client s3;
     private final Converter converter = new Converter();
@@ -64,10 +68,37 @@ public final class ImageConversion {
     public Result convert(Request request) throws IOException, ConversionException {
         try (ByteSource source = open(request.from(), request.sourceVersion());
              ImageOpener.Opened image = ImageOpener.open(source, extents(request.from()), request.options().open())) {
-            ByteSink sink = sink(request, image);
+            Map<String, String> tags = provenance(request, image);
+            ByteSink sink = sink(request, image, tags);
             Conversion c = converter.convert(image, sink, request.to().name(), request.options());
-            return Result.of(c, request);
+            Result result = Result.of(c, request);
+            if (request.to().isS3()) recordResult(request.to(), tags, result);
+            return result;
         }
+    }
+
+    /** The figures of the conversion join the provenance tags of the converted object (S3 allows 10 tags: these are 6). */
+    private void recordResult(Location to, Map<String, String> provenance, Result result) throws IOException {
+        Map<String, String> tags = new LinkedHashMap<>(provenance);
+        tags.put(TAG_BYTES_READ, Long.toString(result.bytesRead()));
+        tags.put(TAG_SECONDS, Double.toString(result.seconds()));
+        try {
+            s3().putObjectTagging(r -> r.bucket(to.bucket().get()).key(to.key())
+                    .tagging(t -> t.tagSet(tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(
+                            S3MultipartSink.tagValue(e.getValue())).build()).toList())));
+        } catch (S3Exception e) {
+            throw new IOException("tagging " + to + " with the conversion's figures failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Where the converted image came from: tags of the converted object. */
+    private static Map<String, String> provenance(Request request, ImageOpener.Opened image) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        request.from().bucket().ifPresent(b -> tags.put(ImportSubmitter.TAG_SOURCE_BUCKET, b));
+        tags.put(ImportSubmitter.TAG_SOURCE_KEY, request.from().key());
+        if (request.sourceVersion() != null) tags.put(TAG_SOURCE_VERSION, request.sourceVersion());
+        tags.put(TAG_CONVERTED_FROM, image.from());
+        return tags;
     }
 
     private ByteSource open(Location at, String version) throws IOException, ConversionException {
@@ -98,14 +129,9 @@ public final class ImageConversion {
         }
     }
 
-    private ByteSink sink(Request request, ImageOpener.Opened image) throws IOException {
+    private ByteSink sink(Request request, ImageOpener.Opened image, Map<String, String> tags) throws IOException {
         Location to = request.to();
         if (!to.isS3()) return new FileSink(to.path());
-        Map<String, String> tags = new LinkedHashMap<>();
-        request.from().bucket().ifPresent(b -> tags.put(ImportSubmitter.TAG_SOURCE_BUCKET, b));
-        tags.put(ImportSubmitter.TAG_SOURCE_KEY, request.from().key());
-        if (request.sourceVersion() != null) tags.put(TAG_SOURCE_VERSION, request.sourceVersion());
-        tags.put(TAG_CONVERTED_FROM, image.from());
         return new S3MultipartSink(s3(), to.bucket().get(), to.key(), tags, S3MultipartSink.partSizeFor(outputBound(image)));
     }
 

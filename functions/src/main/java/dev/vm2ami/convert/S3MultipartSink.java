@@ -151,6 +151,11 @@ public final class S3MultipartSink implements ByteSink {
                 .collect(Collectors.joining("&"));
     }
 
+    /** A tag value as S3 takes it: characters it refuses replaced, cut to 256. */
+    static String tagValue(String s) {
+        return clean(s, 256);
+    }
+
     private static String clean(String s, int max) {
         String kept = s.replaceAll("[^\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]", "_");
         return kept.length() <= max ? kept : kept.substring(0, max);

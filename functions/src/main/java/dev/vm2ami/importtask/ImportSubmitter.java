@@ -69,7 +69,7 @@ public final class ImportSubmitter {
             }
         }
 
-        Optional<String> changed = changedSinceInspection(job.source());
+        Optional<String> changed = changedSinceInspection(job.importedObject());
         if (changed.isPresent()) {
             LOG.warn("not importing: {}", changed.get());
             return job.withSubmission(new ImportJob.Submission(attempt, token, true, quotaWaits, 0, firstTriedAt, null, null))
@@ -156,7 +156,10 @@ public final class ImportSubmitter {
         tags.put(TAG_STATE_MACHINE, stateMachineArn);
         String description = o.description() != null && !o.description().isBlank() ? o.description()
                 : truncate("vm2ami import of s3://" + job.source().bucket() + "/" + job.source().key(), 255);
-        return new ImportRequest(o.format().toLowerCase(java.util.Locale.ROOT), job.source().bucket(), job.source().key(),
+        // A converted image is imported from the converted object; the tags and description name the upload.
+        ImportJob.SourceObject imported = job.importedObject();
+        String format = job.conversion() != null && job.conversion().converted() ? job.conversion().format() : o.format();
+        return new ImportRequest(format.toLowerCase(java.util.Locale.ROOT), imported.bucket(), imported.key(),
                 settings.vmimportRoleName(), description, token, nz(o.licenseType()), nz(o.bootMode()), nz(o.platform()),
                 nz(o.architecture()), nz(o.usageOperation()), settings.kmsKeyId(), tags);
     }

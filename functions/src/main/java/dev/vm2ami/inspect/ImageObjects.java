@@ -40,13 +40,24 @@ public interface ImageObjects {
     /** Ranged reads of the object version, {@code size} bytes long. */
     ByteRangeReader reader(ImportJob.SourceObject source, long size);
 
+    /** The object version's tags (a converted image's provenance and figures); empty when it has none. */
+    default Map<String, String> tags(ImportJob.SourceObject source) {
+        return Map.of();
+    }
+
     /**
-     * @param size     the object's size in bytes
-     * @param metadata its user metadata, keys without the {@code x-amz-meta-} prefix
+     * @param size      the object's size in bytes
+     * @param metadata  its user metadata, keys without the {@code x-amz-meta-} prefix
+     * @param versionId its version, or null in a bucket without versioning
+     * @param etag      its ETag, or null when not known
      */
-    record Head(long size, Map<String, String> metadata) {
+    record Head(long size, Map<String, String> metadata, String versionId, String etag) {
         public Head {
             metadata = Map.copyOf(metadata);
+        }
+
+        public Head(long size, Map<String, String> metadata) {
+            this(size, metadata, null, null);
         }
     }
 }

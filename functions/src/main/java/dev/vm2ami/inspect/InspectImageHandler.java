@@ -1,6 +1,7 @@
 package dev.vm2ami.inspect;
 
 import dev.vm2ami.config.Clients;
+import dev.vm2ami.config.ConversionSettings;
 import dev.vm2ami.config.PipelineSettings;
 import dev.vm2ami.image.verdict.ImageInspector;
 import dev.vm2ami.job.ImportJob;
@@ -12,11 +13,15 @@ public final class InspectImageHandler extends JobHandler {
     private final PreflightCheck check;
 
     public InspectImageHandler() {
-        this(Clients.s3(), PipelineSettings.fromEnvironment(System.getenv()));
+        this(Clients.s3(), PipelineSettings.fromEnvironment(System.getenv()), ConversionSettings.fromEnvironment(System.getenv()));
     }
 
     public InspectImageHandler(S3Client s3, PipelineSettings settings) {
-        this.check = new PreflightCheck(new S3ImageObjects(s3), settings, new ImageInspector());
+        this(s3, settings, ConversionSettings.defaults());
+    }
+
+    public InspectImageHandler(S3Client s3, PipelineSettings settings, ConversionSettings conversion) {
+        this.check = new PreflightCheck(new S3ImageObjects(s3), settings, conversion, new ImageInspector());
     }
 
     @Override

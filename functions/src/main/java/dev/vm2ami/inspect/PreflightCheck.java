@@ -1,6 +1,10 @@
 package dev.vm2ami.inspect;
 
+import dev.vm2ami.config.ConversionSettings;
 import dev.vm2ami.config.PipelineSettings;
+import dev.vm2ami.convert.ConversionPlanner;
+import dev.vm2ami.convert.ImageConversion;
+import dev.vm2ami.image.container.ExtentFiles;
 import dev.vm2ami.image.finding.Finding;
 import dev.vm2ami.image.finding.FindingCode;
 import dev.vm2ami.image.finding.Severity;
@@ -28,7 +32,9 @@ import java.util.Set;
  * reads its options (sidecar manifest, metadata, defaults), and inspects its bytes by ranged reads.
  * The boot mode, platform and architecture the inspection finds go into the import's options where
  * the image's owner set none.
- * A REJECT verdict ends the execution with a REJECTED notification and no ImportImage call.
+ * A REJECT verdict ends the execution with a REJECTED notification and no ImportImage call. A CONVERT
+ * verdict plans the conversion ({@link ConversionPlanner}: where to, which engine); after the Convert
+ * step the same check inspects the converted object (with its OS) before it is imported.
  */
 public final class PreflightCheck {
     private static final Logger LOG = LoggerFactory.getLogger(PreflightCheck.class);
@@ -36,14 +42,21 @@ public final class PreflightCheck {
     private final ImageObjects objects;
     private final ImageInspector inspector;
     private final ImageOptionsResolver options;
+    private final ConversionPlanner planner;
 
     public PreflightCheck(ImageObjects objects, PipelineSettings settings, ImageInspector inspector) {
+        this(objects, settings, ConversionSettings.defaults(), inspector);
+    }
+
+    public PreflightCheck(ImageObjects objects, PipelineSettings settings, ConversionSettings conversion, ImageInspector inspector) {
         this.objects = objects;
         this.inspector = inspector;
         this.options = new ImageOptionsResolver(settings);
+        this.planner = new ConversionPlanner(conversion);
     }
 
     public ImportJob run(ImportJob job) {
+        if (job.conversion() != null) return inspectConverted(job);
         ImportJob.SourceObject source = job.source();
         Optional<ImageObjects.Head> head = objects.head(source);
         if (head.isEmpty()) {
@@ -65,11 +78,6 @@ public final class PreflightCheck {
         InspectionReport report = inspector.inspect(reader, new InspectionRequest(source.key(), bootMode, objects.extents(source)));
         List<Finding> findings = new ArrayList<>(report.findings());
         Verdict verdict = report.verdict();
-        if (verdict == Verdict.CONVERT) {
-            // The state machine has no Convert step yet (issue 13): say what would be converted and how to convert it by hand.
-            findings.add(FindingCode.CONVERSION_NOT_DEPLOYED.finding(report.conversion().map(c -> c.from()).orElse(report.format().name())));
-            verdict = Verdict.REJECT;
-        }
         if (resolved.problem().isPresent()) {
             findings.add(new Finding(Severity.ERROR, "INVALID_OPTIONS", "The image's options are invalid: " + resolved.problem().get(),
                     "Fix the sidecar manifest (" + manifestKey + ") or the x-amz-meta-vm2ami-* metadata, then upload the image again."));
@@ -90,7 +98,8 @@ public final class PreflightCheck {
                     + "(ImportSnapshot and RegisterImage), which this pipeline does not run yet.",
                     "Import it by hand: aws ec2 import-snapshot, then aws ec2 register-image with its architecture and boot mode."));
         }
-        verdict = InspectionReport.verdictOf(findings);
+        // A convertible image stays CONVERT unless something is wrong with it.
+        verdict = InspectionReport.verdictOf(findings, report.verdict() == Verdict.CONVERT);
         ImportJob.ImageOptions withFound = new ImportJob.ImageOptions(format, o.team(), o.licenseType(),
                 o.bootMode() != null ? o.bootMode() : detectedMode, o.description(),
                 o.platform() != null ? o.platform() : os.map(PreflightCheck::platform).orElse(null),
@@ -99,9 +108,82 @@ public final class PreflightCheck {
         LOG.info("pre-flight verdict {} for a {} image ({}), {} path (importMode {}): {} findings, {} bytes in {} reads", verdict,
                 format, os.map(f -> f.distribution() + " " + f.version() + " " + f.architecture()).orElse("no OS found"),
                 path.path().value(), o.importMode(), findings.size(), report.bytesRead(), report.rangeRequests());
-        return job.withImage(withFound).withInspection(new ImportJob.Inspection(verdict, format, findings,
+        ImportJob inspected = job.withImage(withFound).withInspection(new ImportJob.Inspection(verdict, format, findings,
                 report.partitions(), report.bytesRead(), report.rangeRequests(), os.orElse(null), detectedMode, path.path(),
                 path.cloudReady()));
+        if (verdict != Verdict.CONVERT) return inspected;
+        ImportJob.SourceObject sized = new ImportJob.SourceObject(source.bucket(), source.key(), source.versionId(), source.etag(),
+                head.get().size(), source.sequencer(), source.eventTime());
+        ImportJob.Conversion plan = planner.plan(sized, report);
+        LOG.info("converting {} ({}) to s3://{}/{} on the {} engine ({} bytes to convert)", source.key(), plan.from(), plan.bucket(),
+                plan.key(), plan.engine(), plan.sizeBytes());
+        return inspected.withConversion(plan);
+    }
+
+    /**
+     * The converted object, inspected like any upload before it is imported (the OS inside included: of a
+     * compressed image the first pass could read only the start). Its findings join those of the upload;
+     * a batch job's figures are read from the converted object's tags.
+     */
+    private ImportJob inspectConverted(ImportJob job) {
+        ImportJob.Conversion c = job.conversion();
+        ImportJob.SourceObject where = new ImportJob.SourceObject(c.bucket(), c.key(), null, null, null, null, null);
+        Optional<ImageObjects.Head> head = objects.head(where);
+        ImportJob.Inspection first = job.inspection();
+        if (head.isEmpty()) {
+            List<Finding> findings = new ArrayList<>(first.findings());
+            findings.add(new Finding(Severity.ERROR, "OBJECT_NOT_FOUND", "The converted image s3://" + c.bucket() + "/" + c.key()
+                    + " is gone: it was deleted before it could be imported.", "Upload the image again."));
+            return job.withInspection(new ImportJob.Inspection(Verdict.REJECT, first.format(), findings, first.partitions(),
+                    first.bytesRead(), first.rangeRequests(), first.os(), first.bootMode(), first.importPath(), first.cloudReady()));
+        }
+        ImageObjects.Head h = head.get();
+        ImportJob.SourceObject stored = new ImportJob.SourceObject(c.bucket(), c.key(), h.versionId(), h.etag(), h.size(), null, null);
+        ImportJob.Conversion done = c.batchJob() != null ? c.onBatch() : c;
+        if (!c.converted()) {
+            Map<String, String> tags = objects.tags(stored);
+            done = done.done(number(tags.get(ImageConversion.TAG_BYTES_READ)).longValue(), h.size(),
+                    tags.containsKey(ImageConversion.TAG_SECONDS) ? number(tags.get(ImageConversion.TAG_SECONDS)).doubleValue() : batchSeconds(c));
+        }
+        done = done.stored(h.size(), h.versionId(), h.etag());
+
+        BootMode bootMode = BootMode.parse(job.image().bootMode()).orElse(null);
+        InspectionReport report = inspector.inspect(objects.reader(stored, h.size()), new InspectionRequest(c.key(), bootMode, ExtentFiles.NONE));
+        List<Finding> findings = new ArrayList<>(first.findings());
+        report.findings().stream().filter(f -> !findings.contains(f)).forEach(findings::add);
+        if (report.verdict() == Verdict.CONVERT) {
+            findings.add(new Finding(Severity.ERROR, "CONVERSION_INCOMPLETE", "The converted image s3://" + c.bucket() + "/" + c.key()
+                    + " is not one EC2 imports (" + report.format() + ").", "Report this to the vm2ami maintainers, with the image's format."));
+        }
+        Verdict verdict = InspectionReport.verdictOf(findings);
+        Optional<OsFacts> os = report.os();
+        String detectedMode = report.bootMode().map(BootMode::value).orElse(null);
+        ImportJob.ImageOptions o = job.image();
+        ImportJob.ImageOptions withFound = new ImportJob.ImageOptions(o.format(), o.team(), o.licenseType(),
+                o.bootMode() != null ? o.bootMode() : detectedMode, o.description(),
+                o.platform() != null ? o.platform() : os.map(PreflightCheck::platform).orElse(null),
+                o.architecture() != null ? o.architecture() : os.map(OsFacts::architecture).filter(IMPORT_ARCHITECTURES::contains).orElse(null),
+                o.usageOperation(), o.amiName(), o.tags(), o.distribution(), o.importMode(), o.tpmSupport());
+        LOG.info("verdict {} for the converted image s3://{}/{} ({}): {} findings", verdict, c.bucket(), c.key(),
+                os.map(f -> f.distribution() + " " + f.version() + " " + f.architecture()).orElse("no OS found"), findings.size());
+        return job.withImage(withFound).withConversion(done).withInspection(new ImportJob.Inspection(verdict, first.format(), findings,
+                report.partitions(), first.bytesRead() + report.bytesRead(), first.rangeRequests() + report.rangeRequests(),
+                os.orElse(first.os()), detectedMode != null ? detectedMode : first.bootMode(), first.importPath(), first.cloudReady()));
+    }
+
+    private static Number number(String text) {
+        try {
+            return text == null ? 0 : Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** A batch job's run time, when the converted object lacks the converter's own figure. */
+    private static double batchSeconds(ImportJob.Conversion c) {
+        ImportJob.BatchJob b = c.batchJob();
+        if (b == null || b.startedAt() == null || b.stoppedAt() == null) return 0;
+        return Math.max(0, b.stoppedAt() - b.startedAt()) / 1000.0;
     }
 
     /** ImportImage's Architecture values. */

@@ -13,7 +13,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.Tag;
 
+import java.util.Map;
 import java.util.Optional;
 
 /** {@link ImageObjects} on S3: HeadObject, GetObject of the manifest, ranged GETs of the image. */
@@ -32,7 +34,7 @@ public final class S3ImageObjects implements ImageObjects {
     private Optional<Head> head(String bucket, String key, String versionId) {
         try {
             HeadObjectResponse head = s3.headObject(r -> r.bucket(bucket).key(key).versionId(versionId));
-            return Optional.of(new Head(head.contentLength(), head.metadata()));
+            return Optional.of(new Head(head.contentLength(), head.metadata(), head.versionId(), head.eTag()));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
@@ -47,6 +49,22 @@ public final class S3ImageObjects implements ImageObjects {
             throw new TransientFailure("HeadObject of s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
         } catch (SdkException e) {
             throw new TransientFailure("HeadObject of s3://" + bucket + "/" + key + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Map<String, String> tags(ImportJob.SourceObject source) {
+        try {
+            return s3.getObjectTagging(r -> r.bucket(source.bucket()).key(source.key()).versionId(source.versionId())).tagSet().stream()
+                    .collect(java.util.stream.Collectors.toMap(Tag::key, Tag::value, (a, b) -> b));
+        } catch (S3Exception e) {
+            if (e.statusCode() == 403) {
+                throw PermissionDenied.of(source.versionId() != null ? "s3:GetObjectVersionTagging" : "s3:GetObjectTagging",
+                        "s3://" + source.bucket() + "/" + source.key(), e.getMessage(), e);
+            }
+            throw new TransientFailure("GetObjectTagging of s3://" + source.bucket() + "/" + source.key() + " failed: " + e.getMessage(), e);
+        } catch (SdkException e) {
+            throw new TransientFailure("GetObjectTagging of s3://" + source.bucket() + "/" + source.key() + " failed: " + e.getMessage(), e);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.vm2ami.intake;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.vm2ami.config.ConversionSettings;
 import dev.vm2ami.config.PipelineSettings;
 import dev.vm2ami.job.ImportJob;
 import dev.vm2ami.job.Json;
@@ -27,12 +28,19 @@ public final class ImportStarter {
 
     private final ExecutionStarter executions;
     private final PipelineSettings settings;
+    private final ConversionSettings conversion;
     private final Metrics metrics;
     private final Clock clock;
 
     public ImportStarter(ExecutionStarter executions, PipelineSettings settings, Metrics metrics, Clock clock) {
+        this(executions, settings, ConversionSettings.defaults(), metrics, clock);
+    }
+
+    public ImportStarter(ExecutionStarter executions, PipelineSettings settings, ConversionSettings conversion, Metrics metrics,
+                         Clock clock) {
         this.executions = executions;
         this.settings = settings;
+        this.conversion = conversion;
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -65,7 +73,7 @@ public final class ImportStarter {
         for (S3EventRecord record : parsed.records()) {
             MDC.put("objectKey", record.key());
             try {
-                Optional<String> skip = ImageKeys.skipReason(record, settings.imagePrefix());
+                Optional<String> skip = ImageKeys.skipReason(record, settings.imagePrefix(), conversion);
                 if (skip.isPresent()) {
                     LOG.info("skipping s3://{}/{}: {}", record.bucket(), record.key(), skip.get());
                     continue;

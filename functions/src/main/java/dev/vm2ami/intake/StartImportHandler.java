@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.vm2ami.config.Clients;
+import dev.vm2ami.config.ConversionSettings;
 import dev.vm2ami.config.PipelineSettings;
 import dev.vm2ami.wiring.EnvKeys;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
@@ -20,7 +21,8 @@ public final class StartImportHandler implements RequestHandler<SQSEvent, SQSBat
 
     public StartImportHandler() {
         this(new ImportStarter(new SfnExecutionStarter(Clients.sfn(), System.getenv(EnvKeys.STATE_MACHINE_ARN)),
-                PipelineSettings.fromEnvironment(System.getenv()), PipelineMetrics.instance(), Clock.systemUTC()),
+                PipelineSettings.fromEnvironment(System.getenv()), ConversionSettings.fromEnvironment(System.getenv()),
+                PipelineMetrics.instance(), Clock.systemUTC()),
                 PipelineMetrics.instance());
     }
 

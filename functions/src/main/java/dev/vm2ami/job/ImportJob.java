@@ -31,18 +31,19 @@ import java.util.Map;
  * @param fault         what Step Functions caught when a step itself failed
  * @param notification  the terminal notification
  * @param distribution  what became of the AMI once it existed: shared, copied, published, deprecated; the source's fate
+ * @param conversion    for an image converted before it is imported: the plan, then what the conversion did
  */
 public record ImportJob(String executionName, String receivedAt, SourceObject source, PipelineSettings.Timing timing,
                         Adoption adoption, ImageOptions image, Inspection inspection, Submission submission,
                         List<Attempt> attempts, TaskStatus task, AmiResult ami, Failure failure, Fault fault,
-                        Notification notification, Distribution distribution) {
+                        Notification notification, Distribution distribution, Conversion conversion) {
 
     public ImportJob {
         attempts = attempts == null ? List.of() : List.copyOf(attempts);
     }
 
     public static ImportJob start(String executionName, String receivedAt, SourceObject source, PipelineSettings.Timing timing) {
-        return new ImportJob(executionName, receivedAt, source, timing, null, null, null, null, List.of(), null, null, null, null, null, null);
+        return new ImportJob(executionName, receivedAt, source, timing, null, null, null, null, List.of(), null, null, null, null, null, null, null);
     }
 
     /** The S3 object version this job imports. */
@@ -197,46 +198,114 @@ public record ImportJob(String executionName, String receivedAt, SourceObject so
         }
     }
 
+    /**
+     * A conversion before the import: planned by the inspect step, done by the convert engine, completed by
+     * the inspection of the converted object. The notification's {@code conversion} object.
+     *
+     * @param from         what the image is ("qcow2 v3", "xz-compressed raw")
+     * @param to           what it becomes ("stream-optimized VMDK")
+     * @param format       ImportImage's format of the converted object ({@code vmdk})
+     * @param engine       {@code lambda} or {@code batch}
+     * @param bucket       the converted object's bucket
+     * @param key          the converted object's key (under the converted prefix)
+     * @param sizeBytes    the size the engine was chosen by (allocated, or decompressed, bytes)
+     * @param command      the converter's arguments ({@code ConvertMain}), as the batch job runs them
+     * @param bytesRead    bytes the converter read from the image
+     * @param bytesWritten bytes of the converted object
+     * @param seconds      how long the conversion took
+     * @param versionId    the converted object's version (what ImportImage reads), or null in an unversioned bucket
+     * @param etag         the converted object's ETag
+     * @param batchJob     the AWS Batch job that converted it (batch engine)
+     * @param fallback     why a conversion planned for Lambda ran on Batch instead (the error Lambda ended with)
+     */
+    public record Conversion(String from, String to, String format, String engine, String bucket, String key,
+                             Long sizeBytes, List<String> command, Long bytesRead, Long bytesWritten, Double seconds,
+                             String versionId, String etag, BatchJob batchJob, Fault fallback) {
+        public static final String LAMBDA = "lambda";
+        public static final String BATCH = "batch";
+
+        public Conversion {
+            command = command == null ? List.of() : List.copyOf(command);
+        }
+
+        /** The conversion as done: what the converter reports. */
+        public Conversion done(long read, long written, double secs) {
+            return new Conversion(from, to, format, engine, bucket, key, sizeBytes, command, read, written, secs, versionId, etag, batchJob, fallback);
+        }
+
+        /** The converted object as the inspection found it. */
+        public Conversion stored(long written, String version, String tag) {
+            return new Conversion(from, to, format, engine, bucket, key, sizeBytes, command, bytesRead, written, seconds, version, tag, batchJob, fallback);
+        }
+
+        /** The same conversion, done on AWS Batch (after a Lambda fallback the plan said lambda). */
+        public Conversion onBatch() {
+            return new Conversion(from, to, format, BATCH, bucket, key, sizeBytes, command, bytesRead, bytesWritten, seconds, versionId, etag, batchJob, fallback);
+        }
+
+        /** Whether the converter has run (its figures are in). */
+        public boolean converted() {
+            return bytesWritten != null;
+        }
+
+        /** The converted object, for the inspection and ImportImage. */
+        public SourceObject object() {
+            return new SourceObject(bucket, key, versionId, etag, bytesWritten, null, null);
+        }
+    }
+
+    /** The AWS Batch job of a conversion, as the state machine's submitJob.sync reports it (times in epoch milliseconds). */
+    public record BatchJob(String jobId, Long startedAt, Long stoppedAt) {}
+
     // Updates: each returns a copy with one part replaced.
 
     public ImportJob withAdoption(Adoption a) {
-        return new ImportJob(executionName, receivedAt, source, timing, a, image, inspection, submission, attempts, task, ami, failure, fault, notification, distribution);
+        return new ImportJob(executionName, receivedAt, source, timing, a, image, inspection, submission, attempts, task, ami, failure, fault, notification, distribution, conversion);
     }
 
     public ImportJob withImage(ImageOptions i) {
-        return new ImportJob(executionName, receivedAt, source, timing, adoption, i, inspection, submission, attempts, task, ami, failure, fault, notification, distribution);
+        return new ImportJob(executionName, receivedAt, source, timing, adoption, i, inspection, submission, attempts, task, ami, failure, fault, notification, distribution, conversion);
     }
 
     public ImportJob withInspection(Inspection i) {
-        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, i, submission, attempts, task, ami, failure, fault, notification, distribution);
+        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, i, submission, attempts, task, ami, failure, fault, notification, distribution, conversion);
     }
 
     public ImportJob withSubmission(Submission s) {
-        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, inspection, s, attempts, task, ami, failure, fault, notification, distribution);
+        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, inspection, s, attempts, task, ami, failure, fault, notification, distribution, conversion);
     }
 
     public ImportJob withAttempts(List<Attempt> a) {
-        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, inspection, submission, a, task, ami, failure, fault, notification, distribution);
+        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, inspection, submission, a, task, ami, failure, fault, notification, distribution, conversion);
     }
 
     public ImportJob withTask(TaskStatus t) {
-        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, inspection, submission, attempts, t, ami, failure, fault, notification, distribution);
+        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, inspection, submission, attempts, t, ami, failure, fault, notification, distribution, conversion);
     }
 
     public ImportJob withAmi(AmiResult a) {
-        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, inspection, submission, attempts, task, a, failure, fault, notification, distribution);
+        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, inspection, submission, attempts, task, a, failure, fault, notification, distribution, conversion);
     }
 
     public ImportJob withFailure(Failure f) {
-        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, inspection, submission, attempts, task, ami, f, fault, notification, distribution);
+        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, inspection, submission, attempts, task, ami, f, fault, notification, distribution, conversion);
     }
 
     public ImportJob withNotification(Notification n) {
-        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, inspection, submission, attempts, task, ami, failure, fault, n, distribution);
+        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, inspection, submission, attempts, task, ami, failure, fault, n, distribution, conversion);
     }
 
     public ImportJob withDistribution(Distribution d) {
-        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, inspection, submission, attempts, task, ami, failure, fault, notification, d);
+        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, inspection, submission, attempts, task, ami, failure, fault, notification, d, conversion);
+    }
+
+    public ImportJob withConversion(Conversion c) {
+        return new ImportJob(executionName, receivedAt, source, timing, adoption, image, inspection, submission, attempts, task, ami, failure, fault, notification, distribution, c);
+    }
+
+    /** The object ImportImage imports: the converted one when the image was converted, else the uploaded one. */
+    public SourceObject importedObject() {
+        return conversion != null && conversion.converted() ? conversion.object() : source;
     }
 
     /** The import task id of the current attempt, if one was started. */

@@ -80,6 +80,7 @@ public final class NotificationComposer {
             error.put("hint", failure.hint());
             putIfPresent(error, "awsMessage", failure.awsMessage());
         }
+        if (job.conversion() != null) body.set("conversion", conversion(job.conversion()));
         if (job.inspection() != null && job.inspection().os() != null) body.set("os", Json.MAPPER.valueToTree(job.inspection().os()));
         if (job.inspection() != null) putIfPresent(body, "bootMode", job.inspection().bootMode());
         List<Finding> findings = job.inspection() == null ? List.of() : job.inspection().findings();
@@ -122,6 +123,9 @@ public final class NotificationComposer {
                     "The " + step(job) + " function's role lacks the action named. Redeploy the stack (its roles grant each step "
                             + "what it needs), and check service control policies, permission boundaries and key policies.",
                     message);
+        }
+        if (job.fault() != null && job.conversion() != null && job.conversion().batchJob() == null && batchJob(job.fault()) != null) {
+            return batchFailure(batchJob(job.fault()));
         }
         if (job.fault() != null) {
             String message = faultMessage(job.fault());
@@ -166,9 +170,72 @@ public final class NotificationComposer {
                 .filter(c -> ImportJob.RegionCopy.FAILED.equals(c.status())).map(ImportJob.RegionCopy::region).toList();
     }
 
+    /** The notification's {@code conversion}: what was converted into what, where to, by which engine, and its figures. */
+    private static ObjectNode conversion(ImportJob.Conversion c) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("from", c.from());
+        n.put("to", c.to());
+        n.put("bucket", c.bucket());
+        n.put("key", c.key());
+        n.put("engine", c.engine());
+        if (c.bytesRead() != null) n.put("bytesRead", c.bytesRead());
+        if (c.bytesWritten() != null) n.put("bytesWritten", c.bytesWritten());
+        if (c.seconds() != null) n.put("seconds", c.seconds());
+        if (c.batchJob() != null && c.batchJob().jobId() != null) n.put("batchJobId", c.batchJob().jobId());
+        if (c.fallback() != null) n.put("fallback", c.fallback().error() + ": " + faultMessage(c.fallback()));
+        return n;
+    }
+
+    /**
+     * The job Step Functions' batch:submitJob.sync reports as its Cause when the job failed (DescribeJobs'
+     * job, keys capitalised), or null when the fault is something else.
+     */
+    static JsonNode batchJob(ImportJob.Fault fault) {
+        if (fault.cause() == null) return null;
+        try {
+            JsonNode doc = Json.MAPPER.readTree(fault.cause());
+            return doc != null && doc.isObject() && field(doc, "jobId") != null && field(doc, "status") != null ? doc : null;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    /** A failed conversion job: its status reason and the converter's exit status, in the user's terms. */
+    private static ImportJob.Failure batchFailure(JsonNode job) {
+        String id = text(field(job, "jobId"));
+        String reason = text(field(job, "statusReason"));
+        JsonNode container = field(job, "container");
+        String containerReason = container == null ? null : text(field(container, "reason"));
+        JsonNode exit = container == null ? null : field(container, "exitCode");
+        StringBuilder message = new StringBuilder("The conversion job " + id + " on AWS Batch failed: "
+                + (reason == null ? "no reason given" : reason));
+        if (containerReason != null && !containerReason.equals(reason)) message.append("; ").append(containerReason);
+        if (exit != null && exit.isNumber()) message.append(" (exit status ").append(exit.asInt()).append(")");
+        String aws = message.toString();
+        if (exit != null && exit.asInt(-1) == 2) {
+            return new ImportJob.Failure(FailureCategory.CLIENT_ERROR, aws + ": the converter found that the image cannot be converted.",
+                    "The job's log (CloudWatch Logs, the job's log stream) names the finding; fix the image and upload it again.", aws);
+        }
+        return new ImportJob.Failure(FailureCategory.INTERNAL, aws + ".",
+                "Read the job's log (CloudWatch Logs, the job's log stream) and upload the image again; a job stopped for capacity "
+                        + "or a timeout usually succeeds the next time.", aws);
+    }
+
+    /** A field by its name as DescribeJobs spells it ({@code jobId}) or as Step Functions does ({@code JobId}). */
+    private static JsonNode field(JsonNode node, String camel) {
+        JsonNode v = node.get(camel);
+        if (v == null || v.isNull()) v = node.get(Character.toUpperCase(camel.charAt(0)) + camel.substring(1));
+        return v == null || v.isNull() ? null : v;
+    }
+
+    private static String text(JsonNode node) {
+        return node == null ? null : node.asText();
+    }
+
     private static String step(ImportJob job) {
         if (job.ami() != null && job.ami().next() == AmiDecision.DONE) return "distribute";
         if (job.inspection() == null) return "inspect";
+        if (job.conversion() != null && !job.conversion().converted()) return "convert";
         if (job.task() == null) return "submit";
         if (job.ami() == null && job.task().next() != TaskDecision.FINISH) return "check";
         return "finish";

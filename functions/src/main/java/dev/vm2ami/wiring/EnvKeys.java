@@ -57,4 +57,8 @@ public final class EnvKeys {
     public static final String IMDS_SUPPORT = "VM2AMI_IMDS_SUPPORT";
     /** keep, tag or delete. */
     public static final String SOURCE_DISPOSITION = "VM2AMI_SOURCE_DISPOSITION";
+    /** Converted images go under this prefix of the import bucket (the start function skips it: no second execution). */
+    public static final String CONVERTED_PREFIX = "VM2AMI_CONVERTED_PREFIX";
+    /** Images whose conversion handles at most this many bytes are converted in Lambda, larger ones on AWS Batch. */
+    public static final String CONVERSION_LAMBDA_MAX_BYTES = "VM2AMI_CONVERSION_LAMBDA_MAX_BYTES";
 }

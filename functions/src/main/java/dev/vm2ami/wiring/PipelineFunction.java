@@ -14,12 +14,13 @@ public enum PipelineFunction {
             60, 512, List.of(EnvKeys.STATE_MACHINE_ARN, EnvKeys.IMAGE_PREFIX, EnvKeys.TIME_SCALE,
                     EnvKeys.POLL_SECONDS, EnvKeys.MIN_POLL_SECONDS, EnvKeys.DEADLINE_SECONDS,
                     EnvKeys.MAX_ATTEMPTS, EnvKeys.STALL_SECONDS, EnvKeys.QUOTA_BACKOFF_SECONDS,
-                    EnvKeys.QUOTA_BACKOFF_MAX_SECONDS, EnvKeys.RETRY_BACKOFF_SECONDS)),
+                    EnvKeys.QUOTA_BACKOFF_MAX_SECONDS, EnvKeys.RETRY_BACKOFF_SECONDS, EnvKeys.CONVERTED_PREFIX)),
     INSPECT("inspect", "dev.vm2ami.inspect.InspectImageHandler::handleRequest",
             "Pre-flight: reads a few blocks of the image by ranged GETs and gives a verdict",
             60, 512, List.of(EnvKeys.DEFAULT_BOOT_MODE, EnvKeys.DEFAULT_IMPORT_MODE, EnvKeys.DEFAULT_LICENSE_TYPE, EnvKeys.DEFAULT_TEAM,
                     EnvKeys.EXTRA_TAGS, EnvKeys.SHARE_WITH, EnvKeys.COPY_TO_REGIONS, EnvKeys.REGION_KMS_KEYS,
-                    EnvKeys.SSM_PARAMETER, EnvKeys.DEPRECATE_AFTER_DAYS, EnvKeys.IMDS_SUPPORT, EnvKeys.SOURCE_DISPOSITION)),
+                    EnvKeys.SSM_PARAMETER, EnvKeys.DEPRECATE_AFTER_DAYS, EnvKeys.IMDS_SUPPORT, EnvKeys.SOURCE_DISPOSITION,
+                    EnvKeys.CONVERTED_PREFIX, EnvKeys.CONVERSION_LAMBDA_MAX_BYTES)),
     SUBMIT("submit", "dev.vm2ami.importtask.SubmitImportHandler::handleRequest",
             "Starts EC2 ImportImage for the image; answers 'wait' when the import quota is exhausted",
             60, 512, List.of(EnvKeys.VMIMPORT_ROLE_NAME, EnvKeys.KMS_KEY_ID, EnvKeys.MAX_CONCURRENT_IMPORTS,
@@ -36,12 +37,21 @@ public enum PipelineFunction {
     COPY("copy", "dev.vm2ami.distribute.CopyRegionHandler::handleRequest",
             "Copies the AMI into one region (CopyImage) and gives the copy the AMI's tags, permissions and SSM parameter",
             120, 512, List.of()),
+    CONVERT("convert", "dev.vm2ami.convert.ConvertImageHandler::handleRequest",
+            "Converts a qcow2, VDI, sparse VMDK or compressed image into a stream-optimized VMDK (small images; large ones run on AWS Batch)",
+            900, 3008, List.of()),
     NOTIFY("notify", "dev.vm2ami.notify.ComposeNotificationHandler::handleRequest",
             "Composes the one terminal notification of an image (subject, JSON body, message attributes)",
             30, 512, List.of()),
     RECONCILE("reconcile", "dev.vm2ami.reconcile.ReconcileHandler::handleRequest",
             "Finds import tasks that no running execution watches and adopts or cancels them",
             300, 512, List.of(EnvKeys.STATE_MACHINE_ARN, EnvKeys.RECONCILE_ACTION));
+
+    /**
+     * The convert function's /tmp: a compressed qcow2, VDI or VMDK is decompressed there first (Lambda's most).
+     * Its memory, 3008 MB, gives it about 1.7 vCPUs.
+     */
+    public static final int CONVERT_EPHEMERAL_STORAGE_MB = 10240;
 
     private final String id;
     private final String handler;

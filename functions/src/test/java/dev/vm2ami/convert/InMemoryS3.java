@@ -39,6 +39,8 @@ import java.util.function.IntPredicate;
 final class InMemoryS3 implements S3Client {
     final Map<String, byte[]> objects = new ConcurrentHashMap<>();
     final Map<String, String> tagging = new ConcurrentHashMap<>();
+    /** Tag sets put after the upload (PutObjectTagging), by bucket/key. */
+    final Map<String, Map<String, String>> tagSets = new ConcurrentHashMap<>();
     final List<String> calls = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Map<Integer, byte[]>> uploads = new ConcurrentHashMap<>();
     private final Map<String, String> uploadKeys = new ConcurrentHashMap<>();
@@ -128,6 +130,19 @@ final class InMemoryS3 implements S3Client {
         String tags = uploadTags.remove(r.uploadId());
         if (tags != null) tagging.put(key, tags);
         return CompleteMultipartUploadResponse.builder().build();
+    }
+
+    @Override
+    public software.amazon.awssdk.services.s3.model.PutObjectTaggingResponse putObjectTagging(
+            software.amazon.awssdk.services.s3.model.PutObjectTaggingRequest r) {
+        calls.add("PutObjectTagging " + r.key());
+        String key = r.bucket() + "/" + r.key();
+        if (!objects.containsKey(key)) throw NoSuchKeyException.builder().statusCode(404).message("no such key " + r.key()).build();
+        if (r.tagging().tagSet().size() > 10) throw new IllegalStateException("BadRequest: more than 10 tags");
+        Map<String, String> set = new TreeMap<>();
+        r.tagging().tagSet().forEach(t -> set.put(t.key(), t.value()));
+        tagSets.put(key, set);
+        return software.amazon.awssdk.services.s3.model.PutObjectTaggingResponse.builder().build();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.vm2ami.inspect;
 
+import dev.vm2ami.config.ConversionSettings;
 import dev.vm2ami.config.PipelineSettings;
 import dev.vm2ami.image.finding.Finding;
 import dev.vm2ami.image.read.ByteRangeReader;
@@ -8,6 +9,7 @@ import dev.vm2ami.image.verdict.Verdict;
 import dev.vm2ami.job.ImportJob;
 import dev.vm2ami.job.TransientFailure;
 import dev.vm2ami.sampleimages.Containers;
+import dev.vm2ami.sampleimages.ConvertibleImages;
 import dev.vm2ami.sampleimages.DiskBuilder;
 import dev.vm2ami.sampleimages.FileSystemSample;
 import dev.vm2ami.sampleimages.SparseImage;
@@ -31,6 +33,7 @@ class PreflightCheckTest {
     final Map<String, SparseImage> images = new HashMap<>();
     final Map<String, Map<String, String>> metadata = new HashMap<>();
     final Map<String, String> texts = new HashMap<>();
+    final Map<String, Map<String, String>> tags = new HashMap<>();
     final List<String> calls = new ArrayList<>();
 
     final ImageObjects bucket = new ImageObjects() {
@@ -39,7 +42,14 @@ class PreflightCheckTest {
             calls.add("head " + source.key());
             SparseImage image = images.get(source.key());
             return image == null ? Optional.empty()
-                    : Optional.of(new Head(image.length(), metadata.getOrDefault(source.key(), Map.of())));
+                    : Optional.of(new Head(image.length(), metadata.getOrDefault(source.key(), Map.of()),
+                            source.key().startsWith("converted/") ? "cv1" : source.versionId(), "etag-" + source.key().length()));
+        }
+
+        @Override
+        public Map<String, String> tags(ImportJob.SourceObject source) {
+            calls.add("tags " + source.key() + " " + source.versionId());
+            return tags.getOrDefault(source.key(), Map.of());
         }
 
         @Override
@@ -122,15 +132,108 @@ class PreflightCheckTest {
     }
 
     @Test
-    void rejectsAConvertibleImageUntilThePipelineConvertsSayingHowToConvertItByHand() {
+    void plansTheConversionOfAConvertibleImageOnLambdaWhenSmall() {
         images.put("disks/workstation.vmdk", Containers.vmdk(biosLinux(), Containers.VmdkOptions.MONOLITHIC_SPARSE));
 
         ImportJob job = check.run(jobFor("disks/workstation.vmdk"));
 
+        assertThat(job.inspection().verdict()).isEqualTo(Verdict.CONVERT);
+        assertThat(job.image().format()).isEqualTo("VMDK");
+        ImportJob.Conversion c = job.conversion();
+        assertThat(c.from()).isEqualTo("VMDK (monolithicSparse)");
+        assertThat(c.to()).isEqualTo("stream-optimized VMDK");
+        assertThat(c.engine()).isEqualTo("lambda");
+        assertThat(c.bucket()).isEqualTo(BUCKET);
+        assertThat(c.key()).isEqualTo("converted/disks/workstation.vmdk.vmdk");
+        assertThat(c.sizeBytes()).isEqualTo(images.get("disks/workstation.vmdk").length());
+        assertThat(c.command()).containsExactly("--from", "s3://vm2ami-images/disks/workstation.vmdk",
+                "--to", "s3://vm2ami-images/converted/disks/workstation.vmdk.vmdk", "--format", "vmdk", "--source-version", "v1");
+        assertThat(c.converted()).isFalse();
+    }
+
+    @Test
+    void plansABatchJobForAnImageOverTheLambdaLimitAndUsesTheConfiguredPrefix() {
+        SparseImage qcow2 = ConvertibleImages.qcow2(biosLinux(), false);
+        images.put("disks/kvm.qcow2", qcow2);
+        PreflightCheck lowLimit = new PreflightCheck(bucket, settings, new ConversionSettings("out/", qcow2.length() - 1), new ImageInspector());
+
+        ImportJob job = lowLimit.run(jobFor("disks/kvm.qcow2"));
+
+        assertThat(job.inspection().verdict()).isEqualTo(Verdict.CONVERT);
+        assertThat(job.image().format()).isEqualTo("QCOW2");
+        assertThat(job.conversion().engine()).isEqualTo("batch");
+        assertThat(job.conversion().key()).isEqualTo("out/disks/kvm.qcow2.vmdk");
+        assertThat(job.inspection().os()).as("an uncompressed qcow2 is read through the converter's reader").isNotNull();
+    }
+
+    @Test
+    void aCompressedImageCountsItsDecompressedSize() {
+        byte[] gz = ConvertibleImages.gzip(ConvertibleImages.qcow2(biosLinux(), false).toByteArray());
+        images.put("disks/kvm.qcow2.gz", SparseImage.of(gz));
+        PreflightCheck limit = new PreflightCheck(bucket, settings, new ConversionSettings("converted/", 2L * gz.length), new ImageInspector());
+
+        ImportJob job = limit.run(jobFor("disks/kvm.qcow2.gz"));
+
+        assertThat(job.inspection().verdict()).isEqualTo(Verdict.CONVERT);
+        assertThat(job.conversion().from()).isEqualTo("gzip-compressed qcow2 v3");
+        assertThat(job.conversion().sizeBytes()).isEqualTo(64 * MIB);
+        assertThat(job.conversion().engine()).isEqualTo("batch");
+    }
+
+    @Test
+    void inspectsTheConvertedObjectWithItsOsAndTakesABatchJobsFiguresFromItsTags() {
+        images.put("disks/kvm.qcow2", ConvertibleImages.qcow2(biosLinux(), false));
+        ImportJob planned = check.run(jobFor("disks/kvm.qcow2"));
+        SparseImage converted = Containers.streamOptimizedVmdk(biosLinux());
+        images.put(planned.conversion().key(), converted);
+        tags.put(planned.conversion().key(), Map.of("vm2ami:conversion-bytes-read", "1048576", "vm2ami:conversion-seconds", "2.5"));
+        ImportJob afterBatch = planned.withConversion(planned.conversion().onBatch());
+        calls.clear();
+
+        ImportJob job = check.run(new ImportJob(afterBatch.executionName(), afterBatch.receivedAt(), afterBatch.source(), afterBatch.timing(),
+                null, afterBatch.image(), afterBatch.inspection(), null, List.of(), null, null, null, null, null, null,
+                new ImportJob.Conversion(afterBatch.conversion().from(), afterBatch.conversion().to(), "vmdk", "batch",
+                        BUCKET, afterBatch.conversion().key(), 1L, afterBatch.conversion().command(), null, null, null, null, null,
+                        new ImportJob.BatchJob("job-1", 1_000L, 4_000L), null)));
+
+        assertThat(job.inspection().verdict()).isEqualTo(Verdict.ACCEPT);
+        assertThat(job.inspection().format()).as("the uploaded format").isEqualTo("QCOW2");
+        assertThat(job.image().format()).isEqualTo("QCOW2");
+        assertThat(job.inspection().os().distribution()).isNotBlank();
+        assertThat(job.conversion().bytesRead()).isEqualTo(1_048_576L);
+        assertThat(job.conversion().seconds()).isEqualTo(2.5);
+        assertThat(job.conversion().bytesWritten()).isEqualTo(converted.length());
+        assertThat(job.conversion().versionId()).isEqualTo("cv1");
+        assertThat(job.importedObject().key()).isEqualTo("converted/disks/kvm.qcow2.vmdk");
+        assertThat(job.source().key()).as("the job keeps the upload as its source").isEqualTo("disks/kvm.qcow2");
+        assertThat(calls).first().isEqualTo("head converted/disks/kvm.qcow2.vmdk");
+        assertThat(calls).doesNotContain("manifest converted/disks/kvm.qcow2.vmdk.vm2ami.json");
+    }
+
+    @Test
+    void aBatchJobWithoutTheConvertersTagsReportsTheJobsRunTime() {
+        images.put("disks/kvm.qcow2", ConvertibleImages.qcow2(biosLinux(), false));
+        ImportJob planned = check.run(jobFor("disks/kvm.qcow2"));
+        images.put(planned.conversion().key(), Containers.streamOptimizedVmdk(biosLinux()));
+        ImportJob.Conversion c = planned.conversion();
+
+        ImportJob job = check.run(planned.withConversion(new ImportJob.Conversion(c.from(), c.to(), c.format(), c.engine(), c.bucket(),
+                c.key(), c.sizeBytes(), c.command(), null, null, null, null, null, new ImportJob.BatchJob("job-1", 1_000L, 4_500L), null)));
+
+        assertThat(job.conversion().seconds()).isEqualTo(3.5);
+        assertThat(job.conversion().engine()).isEqualTo("batch");
+    }
+
+    @Test
+    void rejectsWhenTheConvertedObjectIsGone() {
+        images.put("disks/kvm.qcow2", ConvertibleImages.qcow2(biosLinux(), false));
+        ImportJob planned = check.run(jobFor("disks/kvm.qcow2"));
+        ImportJob.Conversion c = planned.conversion();
+
+        ImportJob job = check.run(planned.withConversion(c.done(10, 20, 1.0)));
+
         assertThat(job.inspection().verdict()).isEqualTo(Verdict.REJECT);
-        assertThat(codes(job)).containsExactly("CONVERSION_NOT_DEPLOYED");
-        assertThat(job.inspection().findings().get(0).message()).contains("VMDK (monolithicSparse)");
-        assertThat(job.inspection().findings().get(0).fix()).contains("./vm2ami convert");
+        assertThat(job.inspection().findings()).anySatisfy(f -> assertThat(f.message()).contains("converted image s3://vm2ami-images/converted/disks/kvm.qcow2.vmdk is gone"));
     }
 
     @Test

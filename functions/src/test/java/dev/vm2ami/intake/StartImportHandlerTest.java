@@ -80,6 +80,29 @@ class StartImportHandlerTest {
     }
 
     @ParameterizedTest
+    @Event(value = "events/sqs/convertible-and-converted.json", type = SQSEvent.class)
+    void startsConvertibleImagesButNotWhatThePipelineConvertedItself(SQSEvent event) {
+        SQSBatchResponse response = handler(PipelineSettings.defaults()).handleRequest(event, null);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(started).extracting(s -> Json.MAPPER.readValue(s[1], ImportJob.class).source().key())
+                .containsExactly("kvm/web.qcow2", "vbox/desk.VDI", "dumps/disk.raw.gz", "dumps/disk.img.xz", "dumps/disk.zst");
+    }
+
+    @ParameterizedTest
+    @Event(value = "events/sqs/convertible-and-converted.json", type = SQSEvent.class)
+    void theConvertedPrefixIsTheConfiguredOne(SQSEvent event) {
+        StartImportHandler handler = new StartImportHandler(new ImportStarter(executions, PipelineSettings.defaults(),
+                new dev.vm2ami.config.ConversionSettings("dumps/", 1), dev.vm2ami.config.PipelineMetrics.instance(),
+                Clock.fixed(Instant.parse("2026-11-23T09:20:12Z"), ZoneOffset.UTC)), dev.vm2ami.config.PipelineMetrics.instance());
+
+        handler.handleRequest(event, null);
+
+        assertThat(started).extracting(s -> Json.MAPPER.readValue(s[1], ImportJob.class).source().key())
+                .containsExactly("kvm/web.qcow2", "vbox/desk.VDI", "converted/kvm/web.qcow2.vmdk");
+    }
+
+    @ParameterizedTest
     @Event(value = "events/sqs/mixed-batch.json", type = SQSEvent.class)
     void importsOnlyKeysUnderTheConfiguredPrefix(SQSEvent event) {
         PipelineSettings underIncoming = PipelineSettings.fromEnvironment(java.util.Map.of("VM2AMI_IMAGE_PREFIX", "incoming/"));

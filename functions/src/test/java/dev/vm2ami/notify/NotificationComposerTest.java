@@ -108,13 +108,74 @@ class NotificationComposerTest {
         assertThat(error.path("message").asText()).contains("submit step failed").contains("We encountered an internal error");
     }
 
+    static ImportJob.Conversion conversion(String engine) {
+        return new ImportJob.Conversion("qcow2 v3", "stream-optimized VMDK", "vmdk", engine, "vm2ami-images",
+                "converted/disks/web-01.qcow2.vmdk", 1L << 30, List.of("--from", "s3://vm2ami-images/disks/web-01.qcow2"),
+                null, null, null, null, null, null, null);
+    }
+
+    @Test
+    void aConvertedImageCarriesTheConversionAndKeepsTheUploadAsItsSource() throws Exception {
+        ImportJob job = composer.compose(succeeded().withConversion(conversion("lambda").done(700_000_000L, 350_000_000L, 12.5)
+                .stored(350_000_000L, "cv1", "etag")), now);
+
+        JsonNode body = body(job);
+        assertThat(body.path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(body.path("source").path("key").asText()).isEqualTo("disks/web-01.vmdk");
+        JsonNode c = body.path("conversion");
+        assertThat(c.path("from").asText()).isEqualTo("qcow2 v3");
+        assertThat(c.path("to").asText()).isEqualTo("stream-optimized VMDK");
+        assertThat(c.path("bucket").asText()).isEqualTo("vm2ami-images");
+        assertThat(c.path("key").asText()).isEqualTo("converted/disks/web-01.qcow2.vmdk");
+        assertThat(c.path("engine").asText()).isEqualTo("lambda");
+        assertThat(c.path("bytesRead").asLong()).isEqualTo(700_000_000L);
+        assertThat(c.path("bytesWritten").asLong()).isEqualTo(350_000_000L);
+        assertThat(c.path("seconds").asDouble()).isEqualTo(12.5);
+    }
+
+    @Test
+    void aFailedBatchJobIsOneFailureWithTheJobsReason() throws Exception {
+        String cause = "{\"JobId\":\"4e8b-job\",\"JobName\":\"web-01\",\"Status\":\"FAILED\","
+                + "\"StatusReason\":\"Essential container in task exited\",\"Container\":{\"ExitCode\":1,"
+                + "\"Reason\":\"OutOfMemoryError: Container killed due to memory usage\"}}";
+        ImportJob job = Fixtures.job("events/jobs/after-inspect.json").withConversion(conversion("batch"))
+                .withFailure(null);
+        job = new ImportJob(job.executionName(), job.receivedAt(), job.source(), job.timing(), null, job.image(), job.inspection(),
+                null, List.of(), null, null, null, new ImportJob.Fault("States.TaskFailed", cause), null, null, job.conversion());
+
+        ImportJob composed = composer.compose(job, now);
+
+        JsonNode body = body(composed);
+        assertThat(body.path("status").asText()).isEqualTo("FAILED");
+        assertThat(body.path("error").path("category").asText()).isEqualTo("INTERNAL");
+        assertThat(body.path("error").path("message").asText()).contains("conversion job 4e8b-job on AWS Batch failed")
+                .contains("Essential container in task exited").contains("OutOfMemoryError").contains("exit status 1");
+        assertThat(body.path("conversion").path("engine").asText()).isEqualTo("batch");
+        assertThat(body.path("conversion").has("bytesWritten")).isFalse();
+        assertThat(composed.notification().messageAttributes().get("category").stringValue()).isEqualTo("INTERNAL");
+    }
+
+    @Test
+    void aBatchJobTheConverterRefusedIsAClientError() throws Exception {
+        String cause = "{\"jobId\":\"j-2\",\"status\":\"FAILED\",\"statusReason\":\"Essential container in task exited\","
+                + "\"container\":{\"exitCode\":2}}";
+        ImportJob job = Fixtures.job("events/jobs/after-inspect.json").withConversion(conversion("batch"));
+        job = new ImportJob(job.executionName(), job.receivedAt(), job.source(), job.timing(), null, job.image(), job.inspection(),
+                null, List.of(), null, null, null, new ImportJob.Fault("States.TaskFailed", cause), null, null, job.conversion());
+
+        JsonNode error = body(composer.compose(job, now)).path("error");
+
+        assertThat(error.path("category").asText()).isEqualTo("CLIENT_ERROR");
+        assertThat(error.path("message").asText()).contains("j-2").contains("exit status 2").contains("cannot be converted");
+    }
+
     @Test
     void subjectsStayUnderSnsLimitWhateverTheKey() {
         ImportJob.SourceObject s = succeeded().source();
         ImportJob longKey = new ImportJob(succeeded().executionName(), succeeded().receivedAt(),
                 new ImportJob.SourceObject(s.bucket(), "x/" + "very-long-name-".repeat(20) + "\n.vmdk", s.versionId(), s.etag(), s.size(), null, null),
                 succeeded().timing(), null, succeeded().image(), succeeded().inspection(), succeeded().submission(),
-                succeeded().attempts(), succeeded().task(), succeeded().ami(), null, null, null, null);
+                succeeded().attempts(), succeeded().task(), succeeded().ami(), null, null, null, null, null);
 
         String subject = composer.compose(longKey, now).notification().subject();
 

@@ -110,8 +110,14 @@ class StateMachineReadsTheJobTest {
     }
 
     @Test
-    void aRejectingVerdictSkipsTheImport() {
-        assertThat(routes(states.path("Verdict"), "$.inspection.verdict")).containsExactly(Map.entry(Verdict.REJECT.name(), "ComposeNotification"));
+    void aRejectingVerdictSkipsTheImportAndAConvertingOneConvertsFirst() {
+        assertThat(routes(states.path("Verdict"), "$.inspection.verdict")).containsExactly(
+                Map.entry(Verdict.REJECT.name(), "ComposeNotification"), Map.entry(Verdict.CONVERT.name(), "ConvertInLambda"));
+        assertThat(states.path("ConvertInLambda").path("Next").asText()).isEqualTo("Converted");
+        assertThat(routes(states.path("Converted"), "$.inspection.verdict")).containsExactly(Map.entry(Verdict.REJECT.name(), "ComposeNotification"));
+        assertThat(states.path("Converted").path("Default").asText()).isEqualTo("InspectConverted");
+        assertThat(states.path("InspectConverted").path("Next").asText()).as("the converted object's verdict decides as any other")
+                .isEqualTo("Verdict");
     }
 
     @Test

@@ -30,7 +30,9 @@ class WiringTest {
     @Test
     void everyFunctionGetsExactlyTheKeysItReadsPlusPowertoolsSettings() {
         for (PipelineFunction f : PipelineFunction.values()) {
-            Map<String, String> env = FunctionEnvironment.of(f, PipelineSettings.defaults().toEnvironment(), "arn:aws:states:us-east-1:1:stateMachine:x");
+            Map<String, String> settings = new java.util.HashMap<>(PipelineSettings.defaults().toEnvironment());
+            settings.putAll(dev.vm2ami.config.ConversionSettings.defaults().toEnvironment());
+            Map<String, String> env = FunctionEnvironment.of(f, settings, "arn:aws:states:us-east-1:1:stateMachine:x");
             assertThat(env.keySet()).as(f.id()).containsAll(f.environmentKeys()).contains("POWERTOOLS_SERVICE_NAME");
             assertThat(env.keySet().stream().filter(k -> k.startsWith("VM2AMI_"))).as(f.id())
                     .containsExactlyInAnyOrderElementsOf(f.environmentKeys());

@@ -43,6 +43,8 @@ public enum ConfigKey {
     DEPRECATE_AFTER_DAYS("deprecateAfterDays", 0, EnvKeys.DEPRECATE_AFTER_DAYS),
     IMDS_SUPPORT("imdsSupport", "", EnvKeys.IMDS_SUPPORT),
     SOURCE_DISPOSITION("sourceDisposition", "keep", EnvKeys.SOURCE_DISPOSITION),
+    CONVERTED_PREFIX("convertedPrefix", "converted/", EnvKeys.CONVERTED_PREFIX),
+    CONVERSION_LAMBDA_MAX_BYTES("conversionLambdaMaxBytes", 30_000_000_000L, EnvKeys.CONVERSION_LAMBDA_MAX_BYTES),
     RECONCILE_INTERVAL_MINUTES("reconcileIntervalMinutes", 30, null),
     INTAKE_MAX_CONCURRENCY("intakeMaxConcurrency", 5, null),
     ACCESS_LOGGING("accessLogging", true, null),

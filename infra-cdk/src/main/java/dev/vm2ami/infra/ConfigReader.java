@@ -31,8 +31,12 @@ final class ConfigReader {
     }
 
     int integer(ConfigKey key, int min, int max) {
+        return (int) wholeNumber(key, min, max);
+    }
+
+    long wholeNumber(ConfigKey key, long min, long max) {
         Object v = raw(key).value();
-        String rule = max == Integer.MAX_VALUE ? "must be a whole number of at least " + min
+        String rule = max == Integer.MAX_VALUE || max == Long.MAX_VALUE ? "must be a whole number of at least " + min
                 : "must be a whole number from " + min + " to " + max;
         long n;
         if (v instanceof Number number && number.doubleValue() == Math.rint(number.doubleValue())) {
@@ -45,7 +49,7 @@ final class ConfigReader {
             }
         }
         if (n < min || n > max) throw invalid(key, rule);
-        return (int) n;
+        return n;
     }
 
     boolean bool(ConfigKey key) {

@@ -14,10 +14,12 @@ import java.util.Optional;
  * that have no resource-level permissions (EC2's Describe* calls).
  *
  * @param imageObjectsArn  the objects under the image prefix
+ * @param convertedObjectsArn the converted images (under the converted prefix), written by the convert function
  * @param kmsKeyArn        the operator's key for the bucket and the AMI snapshots, if any
  * @param vmImportRoleArn  the only role the submit function may pass to EC2
  */
-record FunctionPolicies(Arns arns, String bucketArn, String imagePrefix, String imageObjectsArn, Optional<String> kmsKeyArn,
+record FunctionPolicies(Arns arns, String bucketArn, String imagePrefix, String imageObjectsArn, String convertedPrefix,
+                        String convertedObjectsArn, Optional<String> kmsKeyArn,
                         String vmImportRoleArn, String stateMachineArn, String executionsArn, Map<String, String> regionKmsKeys) {
 
     /** The tag every AMI and snapshot vm2ami makes carries: distribution changes only images and snapshots that have it. */
@@ -35,9 +37,10 @@ record FunctionPolicies(Arns arns, String bucketArn, String imagePrefix, String 
         switch (function) {
             case START -> out.add(allow(List.of("states:StartExecution"), stateMachineArn));
             case INSPECT -> {
-                // Reads the image and its sidecar manifest by version, tags included.
+                // Reads the image and its sidecar manifest by version, tags included; after a conversion, the
+                // converted image and its tags (the converter's figures).
                 out.add(allow(List.of("s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectTagging",
-                        "s3:GetObjectVersionTagging"), imageObjectsArn));
+                        "s3:GetObjectVersionTagging"), imagesAndConverted()));
                 // Without it S3 answers 403 for a sidecar manifest that does not exist; the step then lists exactly
                 // that key to tell "none" from "denied". Only keys under the image prefix can be listed.
                 out.add(listExactly());
@@ -52,9 +55,17 @@ record FunctionPolicies(Arns arns, String bucketArn, String imagePrefix, String 
                 out.add(allow(List.of("iam:PassRole"), vmImportRoleArn));
                 // ImportImage reads the key's latest version: the step first checks it is the version inspected
                 // (HeadObject), listing exactly that key to tell a deleted image from a denied one.
-                out.add(allow(List.of("s3:GetObject"), imageObjectsArn));
+                out.add(allow(List.of("s3:GetObject"), imagesAndConverted()));
                 out.add(listExactly());
                 out.add(allow(List.of("ec2:DescribeImportImageTasks"), "*"));
+            }
+            case CONVERT -> {
+                // Reads the image by version (a split VMDK's extents beside it, found by HeadObject and an exact listing),
+                // writes the converted image by multipart upload with its provenance tags, then adds the figures.
+                out.add(allow(List.of("s3:GetObject", "s3:GetObjectVersion"), imageObjectsArn));
+                out.add(listExactly());
+                out.add(allow(List.of("s3:PutObject", "s3:PutObjectTagging", "s3:AbortMultipartUpload"), convertedObjectsArn));
+                kmsKeyArn.ifPresent(key -> out.add(viaService(allow(List.of("kms:Decrypt", "kms:GenerateDataKey"), key), "s3")));
             }
             case CHECK -> out.add(allow(List.of("ec2:DescribeImportImageTasks"), "*"));
             case FINISH -> {
@@ -106,10 +117,16 @@ record FunctionPolicies(Arns arns, String bucketArn, String imagePrefix, String 
         return statement;
     }
 
-    /** s3:ListBucket on the bucket, for keys under the image prefix only. */
+    /** The uploaded and the converted images: one ARN when the image prefix holds the converted prefix (the whole bucket, by default). */
+    String[] imagesAndConverted() {
+        return convertedPrefix.startsWith(imagePrefix) ? new String[] {imageObjectsArn} : new String[] {imageObjectsArn, convertedObjectsArn};
+    }
+
+    /** s3:ListBucket on the bucket, for keys under the image prefix and the converted prefix only. */
     private PolicyStatement listExactly() {
         return PolicyStatement.Builder.create().actions(List.of("s3:ListBucket")).resources(List.of(bucketArn))
-                .conditions(Map.of("StringLike", Map.of("s3:prefix", imagePrefix + "*"))).build();
+                .conditions(Map.of("StringLike", Map.of("s3:prefix", convertedPrefix.startsWith(imagePrefix) ? imagePrefix + "*"
+                        : List.of(imagePrefix + "*", convertedPrefix + "*")))).build();
     }
 
     private static PolicyStatement allow(List<String> actions, String... resources) {

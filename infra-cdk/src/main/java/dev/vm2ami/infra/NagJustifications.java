@@ -24,6 +24,8 @@ final class NagJustifications {
                       VmImportRole vmImportRole, ImportBucket images) {
         String objects = "Resource::<" + logicalId(stack, images.bucket().getNode().getDefaultChild()) + ".Arn>/"
                 + config.settings().imagePrefix() + "*";
+        String converted = "Resource::<" + logicalId(stack, images.bucket().getNode().getDefaultChild()) + ".Arn>/"
+                + config.conversion().convertedPrefix() + "*";
         String executions = arn("states", true, "execution:" + config.stateMachineName() + ":*");
 
         for (PipelineFunction f : PipelineFunction.values()) {
@@ -39,13 +41,17 @@ final class NagJustifications {
             }, "Resource::*"));
             switch (f) {
                 case INSPECT -> wildcards.add(wildcard("Reads any image (and its sidecar manifest) under the image "
-                        + "prefix; object names are not known in advance.", objects));
+                        + "prefix, and the images converted from them under the converted prefix; object names are not "
+                        + "known in advance.", objects, converted));
+                case CONVERT -> wildcards.add(wildcard("Reads any image under the image prefix and writes its conversion "
+                        + "under the converted prefix; object names are not known in advance.", objects, converted));
                 case SUBMIT -> {
                     wildcards.add(wildcard("ImportImage creates an import task and an AMI whose ids EC2 "
                             + "assigns; the ARNs are limited to this region (and this account for the task).",
                             pattern(arn("ec2", true, "import-image-task/*")), pattern(arn("ec2", false, "image/*"))));
                     wildcards.add(wildcard("Checks (HeadObject) that an image's key still holds the version inspected "
-                            + "before ImportImage reads it; any image under the image prefix, names not known in advance.", objects));
+                            + "before ImportImage reads it; any image under the image prefix or converted from one, names "
+                            + "not known in advance.", objects, converted));
                 }
                 case FINISH -> wildcards.add(wildcard("Names, tags and cleans up the AMI and snapshots EC2 created for "
                         + "an import; their ids are not known in advance. Limited to this region.",
@@ -83,7 +89,7 @@ final class NagJustifications {
                 "The permissions the VM Import/Export user guide requires of its service role (ec2:Describe* on *, "
                         + "which has no resource-level permissions), with the rest narrowed to the import bucket's "
                         + "images and to this region's snapshots and images, whose ids EC2 assigns.",
-                objects, "Action::ec2:Describe*", "Resource::*",
+                objects, converted, "Action::ec2:Describe*", "Resource::*",
                 pattern(arn("ec2", false, "image/*")), pattern(arn("ec2", false, "snapshot/*")))), true);
 
         NagSuppressions.addResourceSuppressionsByPath(stack,

@@ -4,6 +4,7 @@ import dev.vm2ami.config.PipelineSettings;
 import dev.vm2ami.wiring.FunctionEnvironment;
 import dev.vm2ami.wiring.PipelineFunction;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Size;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
@@ -29,7 +30,7 @@ final class PipelineFunctions extends Construct {
     private final Map<PipelineFunction, Function> functions = new EnumMap<>(PipelineFunction.class);
     private final Map<PipelineFunction, Role> roles = new EnumMap<>(PipelineFunction.class);
 
-    PipelineFunctions(Construct scope, String id, String stackName, Path artifact, PipelineSettings settings,
+    PipelineFunctions(Construct scope, String id, String stackName, Path artifact, Map<String, String> settings,
                       String stateMachineArn, FunctionPolicies policies, int logRetentionDays) {
         super(scope, id);
         if (!Files.isRegularFile(artifact)) {
@@ -59,7 +60,8 @@ final class PipelineFunctions extends Construct {
                     .code(code)
                     .memorySize(f.memoryMb())
                     .timeout(Duration.seconds(f.timeoutSeconds()))
-                    .environment(FunctionEnvironment.of(f, settings.toEnvironment(), stateMachineArn))
+                    .environment(FunctionEnvironment.of(f, settings, stateMachineArn))
+                    .ephemeralStorageSize(Size.mebibytes(f == PipelineFunction.CONVERT ? PipelineFunction.CONVERT_EPHEMERAL_STORAGE_MB : 512))
                     .role(role)
                     .logGroup(logs)
                     .tracing(Tracing.ACTIVE)

@@ -41,16 +41,18 @@ public final class PipelineStack extends Stack {
 
         Optional<IKey> imageKey = config.kmsKeyArn().map(arn -> Key.fromKeyArn(this, "ImageKey", arn));
         ImportBucket images = new ImportBucket(this, "Images", config.settings().imagePrefix(), imageKey, config.accessLogging());
-        VmImportRole vmImportRole = new VmImportRole(this, "VmImport", arns, images.bucket(), images.imageObjectsArn(),
-                config.kmsKeyArn());
+        String convertedObjectsArn = images.bucket().arnForObjects(config.conversion().convertedPrefix() + "*");
+        boolean convertedAmongImages = config.conversion().convertedPrefix().startsWith(config.settings().imagePrefix());
+        VmImportRole vmImportRole = new VmImportRole(this, "VmImport", arns, images.bucket(), convertedAmongImages
+                ? List.of(images.imageObjectsArn()) : List.of(images.imageObjectsArn(), convertedObjectsArn), config.kmsKeyArn());
         PipelineSettings settings = config.settings().withVmimportRoleName(vmImportRole.role().getRoleName());
 
         FunctionPolicies policies = new FunctionPolicies(arns, images.bucket().getBucketArn(), config.settings().imagePrefix(),
-                images.imageObjectsArn(), config.kmsKeyArn(),
+                images.imageObjectsArn(), config.conversion().convertedPrefix(), convertedObjectsArn, config.kmsKeyArn(),
                 vmImportRole.role().getRoleArn(), stateMachineArn, arns.executions(stateMachineName),
                 config.settings().distribution().regionKmsKeys());
         PipelineFunctions functions = new PipelineFunctions(this, "Functions", config.stackName(), functionsArtifact,
-                settings, stateMachineArn, policies, config.logRetentionDays());
+                config.functionSettings(settings), stateMachineArn, policies, config.logRetentionDays());
 
         Notifications notifications = new Notifications(this, "Notifications", config.stackName(), arns);
         subscribe(notifications);

@@ -4,6 +4,7 @@ import dev.vm2ami.config.DistributionEnvironment;
 import dev.vm2ami.config.DistributionOptions;
 import dev.vm2ami.config.KeyValues;
 import dev.vm2ami.job.Json;
+import dev.vm2ami.config.ConversionSettings;
 import dev.vm2ami.config.PipelineSettings;
 import dev.vm2ami.wiring.ResourceNames;
 
@@ -33,11 +34,14 @@ import java.util.stream.Stream;
  * @param intakeMaxConcurrency      most start-function instances the intake queue drives at once
  * @param logRetentionDays          retention of every log group the stack creates
  * @param stateMachineLogLevel      ALL or ERROR
+ * @param conversion                where converted images go and which engine converts them (the start, inspect
+ *                                  and convert functions read it)
  */
 public record StackConfig(String stackName, PipelineSettings settings, Optional<String> kmsKeyArn,
                           List<String> notificationEmails, List<TopicSubscription> subscriptions, List<String> opsEmails,
                           boolean accessLogging, int logRetentionDays, String stateMachineLogLevel,
-                          boolean stateMachineLogExecutionData, int intakeMaxConcurrency, int reconcileIntervalMinutes) {
+                          boolean stateMachineLogExecutionData, int intakeMaxConcurrency, int reconcileIntervalMinutes,
+                          ConversionSettings conversion) {
 
     private static final Pattern STACK_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,39}");
     private static final Pattern KEY_ARN = Pattern.compile("arn:aws[a-z-]*:kms:[a-z0-9-]+:\\d{12}:key/[A-Za-z0-9-]+");
@@ -100,7 +104,8 @@ public record StackConfig(String stackName, PipelineSettings settings, Optional<
                 in.oneOf(ConfigKey.STATE_MACHINE_LOG_LEVEL, Set.of("ALL", "ERROR")),
                 in.bool(ConfigKey.STATE_MACHINE_LOG_EXECUTION_DATA),
                 in.integer(ConfigKey.INTAKE_MAX_CONCURRENCY, 2, 1000),
-                in.integer(ConfigKey.RECONCILE_INTERVAL_MINUTES, 1, 1440));
+                in.integer(ConfigKey.RECONCILE_INTERVAL_MINUTES, 1, 1440),
+                conversionSettings(in));
         rejectDuplicates(config.topicSubscriptions().stream().map(s -> s.protocol() + " " + s.endpoint()).toList(),
                 ConfigKey.NOTIFICATION_EMAILS.key() + " and " + ConfigKey.SUBSCRIPTIONS.key());
         rejectDuplicates(config.opsEmails(), ConfigKey.OPS_EMAILS.key());
@@ -167,6 +172,22 @@ public record StackConfig(String stackName, PipelineSettings settings, Optional<
             throw new ConfigurationException("the distribution defaults are invalid: " + p);
         });
         return options;
+    }
+
+    private static ConversionSettings conversionSettings(ConfigReader in) {
+        try {
+            return new ConversionSettings(in.text(ConfigKey.CONVERTED_PREFIX),
+                    in.wholeNumber(ConfigKey.CONVERSION_LAMBDA_MAX_BYTES, 0, Long.MAX_VALUE));
+        } catch (IllegalArgumentException e) {
+            throw namingTheKey(in, e);
+        }
+    }
+
+    /** Every setting the functions read, as their environment variables. */
+    public java.util.Map<String, String> functionSettings(PipelineSettings pipeline) {
+        java.util.Map<String, String> env = new java.util.LinkedHashMap<>(pipeline.toEnvironment());
+        env.putAll(conversion.toEnvironment());
+        return env;
     }
 
     /** "3600", 3600, "booting=3600,converting=7200" or {"booting": 3600}: PipelineSettings parses the text form. */

@@ -28,7 +28,7 @@ final class VmImportRole extends Construct {
 
     private final Role role;
 
-    VmImportRole(Construct scope, String id, Arns arns, IBucket bucket, String imageObjectsArn, Optional<String> kmsKeyArn) {
+    VmImportRole(Construct scope, String id, Arns arns, IBucket bucket, List<String> objectsArns, Optional<String> kmsKeyArn) {
         super(scope, id);
         // The guide's sts:ExternalId "vmimport" belongs to the default role name; the source conditions
         // below are the guard against a confused deputy for a role of any name.
@@ -41,14 +41,15 @@ final class VmImportRole extends Construct {
                 .assumedBy(vmie)
                 .description("VM Import/Export service role of vm2ami: reads images from the import bucket, registers AMIs")
                 .inlinePolicies(Map.of("vmimport", PolicyDocument.Builder.create()
-                        .statements(statements(arns, bucket, imageObjectsArn, kmsKeyArn)).build()))
+                        .statements(statements(arns, bucket, objectsArns, kmsKeyArn)).build()))
                 .build();
     }
 
-    private static List<PolicyStatement> statements(Arns arns, IBucket bucket, String imageObjectsArn, Optional<String> kmsKeyArn) {
+    /** @param objectsArns what ImportImage may read: the uploaded images and the converted ones */
+    private static List<PolicyStatement> statements(Arns arns, IBucket bucket, List<String> objectsArns, Optional<String> kmsKeyArn) {
         List<PolicyStatement> statements = new ArrayList<>(List.of(
                 allow(List.of("s3:GetBucketLocation", "s3:ListBucket"), List.of(bucket.getBucketArn())),
-                allow(List.of("s3:GetObject"), List.of(imageObjectsArn)),
+                allow(List.of("s3:GetObject"), objectsArns),
                 allow(List.of("ec2:ModifySnapshotAttribute", "ec2:CopySnapshot"), List.of(arns.snapshots())),
                 allow(List.of("ec2:RegisterImage"), List.of(arns.images(), arns.snapshots())),
                 // Describe* has no resource-level permissions.

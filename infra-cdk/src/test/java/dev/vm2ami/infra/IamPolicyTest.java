@@ -74,14 +74,27 @@ class IamPolicyTest {
         assertThat(statement(defaults, PipelineFunction.INSPECT, "s3:ListBucket").conditions())
                 .isEqualTo(Map.of("StringLike", Map.of("s3:prefix", "*")));
         assertThat(statement(withOptions, PipelineFunction.INSPECT, "s3:ListBucket").conditions())
-                .as("only keys under the image prefix can be listed")
-                .isEqualTo(Map.of("StringLike", Map.of("s3:prefix", "incoming/*")));
+                .as("only keys under the image prefix and the converted prefix can be listed")
+                .isEqualTo(Map.of("StringLike", Map.of("s3:prefix", List.of("incoming/*", "converted/*"))));
         assertThat(permissions(PipelineFunction.INSPECT, withOptions))
-                .containsEntry("s3:GetObject", Set.of(bucket() + ".Arn/incoming/*"))
+                .containsEntry("s3:GetObject", Set.of(bucket() + ".Arn/incoming/*", bucket() + ".Arn/converted/*"))
                 .containsEntry("kms:Decrypt", Set.of(KEY));
         assertThat(statement(withOptions, PipelineFunction.INSPECT, "kms:Decrypt").conditions())
                 .isEqualTo(Map.of("StringEquals", Map.of("kms:ViaService", Map.of("Fn::Join",
                         List.of("", List.of("s3.", Map.of("Ref", "AWS::Region"), ".amazonaws.com"))))));
+    }
+
+    @Test
+    void convertMayReadImagesAndWriteOnlyUnderTheConvertedPrefix() {
+        assertThat(permissions(PipelineFunction.CONVERT, defaults)).isEqualTo(withBasics(PipelineFunction.CONVERT, defaults, Map.of(
+                "s3:GetObject", Set.of(bucket() + ".Arn/*"), "s3:GetObjectVersion", Set.of(bucket() + ".Arn/*"),
+                "s3:ListBucket", Set.of(bucket() + ".Arn"),
+                "s3:PutObject", Set.of(bucket() + ".Arn/converted/*"), "s3:PutObjectTagging", Set.of(bucket() + ".Arn/converted/*"),
+                "s3:AbortMultipartUpload", Set.of(bucket() + ".Arn/converted/*"))));
+        assertThat(permissions(PipelineFunction.CONVERT, withOptions))
+                .containsEntry("s3:GetObject", Set.of(bucket() + ".Arn/incoming/*"))
+                .containsEntry("s3:PutObject", Set.of(bucket() + ".Arn/converted/*"))
+                .containsEntry("kms:GenerateDataKey", Set.of(KEY));
     }
 
     @Test
@@ -97,7 +110,7 @@ class IamPolicyTest {
         assertThat(statement(defaults, PipelineFunction.SUBMIT, "ec2:CreateTags").conditions())
                 .isEqualTo(Map.of("StringEquals", Map.of("ec2:CreateAction", "ImportImage")));
         assertThat(statement(withOptions, PipelineFunction.SUBMIT, "s3:ListBucket").conditions())
-                .isEqualTo(Map.of("StringLike", Map.of("s3:prefix", "incoming/*")));
+                .isEqualTo(Map.of("StringLike", Map.of("s3:prefix", List.of("incoming/*", "converted/*"))));
     }
 
     @Test

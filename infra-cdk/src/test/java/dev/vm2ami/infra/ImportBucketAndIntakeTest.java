@@ -77,7 +77,7 @@ class ImportBucketAndIntakeTest {
         List<Map<String, Object>> filters = queueConfigurations(defaults);
         assertThat(filters).extracting(c -> suffixOf(c))
                 .containsExactlyInAnyOrder(".ova", ".OVA", ".vmdk", ".VMDK", ".vhd", ".VHD", ".vhdx", ".VHDX",
-                        ".raw", ".RAW", ".img", ".IMG");
+                        ".raw", ".RAW", ".img", ".IMG", ".qcow2", ".QCOW2", ".vdi", ".VDI", ".gz", ".GZ", ".xz", ".XZ", ".zst", ".ZST");
         assertThat(filters).allSatisfy(c -> {
             assertThat(c).containsEntry("Events", List.of("s3:ObjectCreated:*"));
             assertThat(TemplateJson.render(c.get("QueueArn"))).startsWith("IntakeQueue").endsWith(".Arn");

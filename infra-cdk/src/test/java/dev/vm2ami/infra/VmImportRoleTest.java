@@ -46,7 +46,8 @@ class VmImportRoleTest {
     @Test
     void mayUseTheConfiguredKeyAsTheGuideLists() {
         var granted = IamPolicyTest.permissions(withOptions.statementsOfRole(role(withOptions).getKey()));
-        assertThat(granted).containsEntry("s3:GetObject", Set.of(bucketArn(withOptions) + "/incoming/*"));
+        assertThat(granted).as("the images under the prefix and those converted from them")
+                .containsEntry("s3:GetObject", Set.of(bucketArn(withOptions) + "/incoming/*", bucketArn(withOptions) + "/converted/*"));
         for (String action : VmImportRole.KMS_ACTIONS) assertThat(granted).containsEntry(action, Set.of(IamPolicyTest.KEY));
     }
 

@@ -37,7 +37,7 @@ class WiringDriftTest {
     @Test
     void givesEachFunctionExactlyTheEnvironmentKeysOfFunctionEnvironment() {
         for (PipelineFunction f : PipelineFunction.values()) {
-            Set<String> expected = FunctionEnvironment.of(f, synthesized.stack().config().settings().toEnvironment(), "arn").keySet();
+            Set<String> expected = FunctionEnvironment.of(f, synthesized.stack().config().functionSettings(synthesized.stack().config().settings()), "arn").keySet();
             assertThat(environment(f).keySet()).as(f.id()).isEqualTo(expected);
         }
     }
@@ -45,7 +45,7 @@ class WiringDriftTest {
     @Test
     void givesEachFunctionTheValuesOfTheSettings() {
         for (PipelineFunction f : PipelineFunction.values()) {
-            Map<String, String> expected = FunctionEnvironment.of(f, synthesized.stack().config().settings().toEnvironment(), "arn");
+            Map<String, String> expected = FunctionEnvironment.of(f, synthesized.stack().config().functionSettings(synthesized.stack().config().settings()), "arn");
             environment(f).forEach((key, value) -> {
                 if (value instanceof String text) assertThat(text).as(f.id() + " " + key).isEqualTo(expected.get(key));
             });

@@ -138,7 +138,7 @@ public final class ImageInspector {
                 return;
             }
             format = r.format();
-            conversion = Optional.of(new InspectionReport.ConversionPlan(r.from(), Target.VMDK.label()));
+            conversion = Optional.of(new InspectionReport.ConversionPlan(r.from(), Target.VMDK.label(), r.compression().isPresent()));
             disks.add(new DiskInfo(baseName(name), format, r.from(), Math.max(0, r.virtualSize())));
             if (r.virtualSize() == 0) {
                 findings.add(FindingCode.DISK_SIZE_ZERO.finding());

@@ -53,8 +53,12 @@ public record InspectionReport(DiskFormat format, Verdict verdict, List<Finding>
         this(format, verdict, findings, partitions, bytesRead, rangeRequests, 0, List.of());
     }
 
-    /** What a conversion will do: "qcow2 v3" to "stream-optimized VMDK". */
-    public record ConversionPlan(String from, String to) {}
+    /**
+     * What a conversion will do: "qcow2 v3" to "stream-optimized VMDK".
+     *
+     * @param compressed whether the image is gzip-, xz- or zstd-compressed (decompressed in full while converting)
+     */
+    public record ConversionPlan(String from, String to, boolean compressed) {}
 
     /** REJECT if any finding is an error; else CONVERT for an image that is converted first; else as {@link #verdictOf(List)}. */
     public static Verdict verdictOf(List<Finding> findings, boolean converted) {

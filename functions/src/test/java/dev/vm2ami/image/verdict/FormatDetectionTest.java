@@ -99,7 +99,7 @@ class FormatDetectionTest {
         assertThat(report.verdict()).isEqualTo(Verdict.CONVERT);
         assertThat(report.format()).isEqualTo(DiskFormat.RAW);
         assertThat(report.findings()).isEmpty();
-        assertThat(report.conversion()).contains(new InspectionReport.ConversionPlan("gzip-compressed raw", "stream-optimized VMDK"));
+        assertThat(report.conversion()).contains(new InspectionReport.ConversionPlan("gzip-compressed raw", "stream-optimized VMDK", true));
     }
 
     @ParameterizedTest(name = "{0}")

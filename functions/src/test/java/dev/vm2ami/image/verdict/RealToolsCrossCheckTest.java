@@ -276,7 +276,7 @@ class RealToolsCrossCheckTest {
 
         assertThat(report.format()).isEqualTo(DiskFormat.QCOW2);
         assertThat(report.verdict()).isEqualTo(Verdict.CONVERT);
-        assertThat(report.conversion()).contains(new InspectionReport.ConversionPlan("qcow2 v3", "stream-optimized VMDK"));
+        assertThat(report.conversion()).contains(new InspectionReport.ConversionPlan("qcow2 v3", "stream-optimized VMDK", false));
         assertThat(report.partitions()).extracting(PartitionInfo::fileSystem).containsExactly("vfat", "ext4");
         assertThat(report.bytesRead()).as("the pre-flight reads a few blocks, not the image").isLessThan(2L << 20);
     }

@@ -37,7 +37,7 @@ class VmdkInspectionTest {
 
         assertThat(report.verdict()).isEqualTo(Verdict.CONVERT);
         assertThat(report.findings()).isEmpty();
-        assertThat(report.conversion()).contains(new InspectionReport.ConversionPlan("VMDK (monolithicSparse)", "stream-optimized VMDK"));
+        assertThat(report.conversion()).contains(new InspectionReport.ConversionPlan("VMDK (monolithicSparse)", "stream-optimized VMDK", false));
         assertThat(report.partitions()).extracting(PartitionInfo::fileSystem).containsExactly("ext4", "swap");
     }
 

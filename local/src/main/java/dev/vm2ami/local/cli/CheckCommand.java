@@ -71,7 +71,7 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--list-codes", description = "Print the catalogue of finding codes (severity, message, fix) as a Markdown table and exit.")
     boolean listCodes;
 
-    @Parameters(paramLabel = "FILE", arity = "0..*", description = "Disk images to check (.ova, .vmdk, .vhd, .vhdx, .raw, .img, or anything else: the bytes decide).")
+    @Parameters(paramLabel = "FILE", arity = "0..*", description = "Disk images to check (.ova, .vmdk, .vhd, .vhdx, .raw, .img, .qcow2, .vdi, .gz, .xz, .zst, or anything else: the bytes decide).")
     List<Path> files = new ArrayList<>();
 
     @CommandLine.Spec

@@ -59,6 +59,21 @@ class FunctionRolesTest {
     }
 
     @Test
+    void convertMayReadImagesAndWriteUnderTheConvertedPrefixOnly() {
+        AwsCredentialsProvider convert = as(PipelineFunction.CONVERT);
+        try (S3Client s3 = s3(convert); Ec2Client ec2 = ec2(convert)) {
+            assertThat(s3.getObjectAsBytes(r -> r.bucket(bucket()).key(IMAGE + ".bin")).asByteArray()).hasSize(512);
+            s3.putObject(p -> p.bucket(bucket()).key("converted/roles/new.vmdk"), RequestBody.fromBytes(new byte[1]));
+            s3.putObjectTagging(p -> p.bucket(bucket()).key("converted/roles/new.vmdk")
+                    .tagging(t -> t.tagSet(software.amazon.awssdk.services.s3.model.Tag.builder().key("k").value("v").build())));
+            assertThat(denied(() -> s3.putObject(p -> p.bucket(bucket()).key("roles/new.raw"), RequestBody.fromBytes(new byte[1]))))
+                    .isEqualTo("AccessDenied");
+            assertThat(denied(() -> ec2.importImage(r -> r.diskContainers(d -> d.format("vmdk")
+                    .userBucket(u -> u.s3Bucket(bucket()).s3Key("converted/roles/new.vmdk")))))).isEqualTo("UnauthorizedOperation");
+        }
+    }
+
+    @Test
     void startMayStartExecutionsButNotTouchImages() {
         AwsCredentialsProvider start = as(PipelineFunction.START);
         try (SfnClient sfn = sfn(start); Ec2Client ec2 = ec2(start); S3Client s3 = s3(start)) {

@@ -275,9 +275,10 @@ class PipelineScenariosTest {
             var config = lambda.getFunctionConfiguration(r -> r.functionName(harness.pipeline().functionNames().get(f)));
             assertThat(config.handler()).isEqualTo(f.handler());
             assertThat(config.timeout()).isEqualTo(f.timeoutSeconds());
-            assertThat(config.environment().variables()).isEqualTo(FunctionEnvironment.of(f,
-                    LocalPipeline.settingsFor(harness.cloud().options().timeScale())
-                            .withVmimportRoleName(harness.pipeline().vmimportRoleName()).toEnvironment(), harness.pipeline().stateMachineArn()));
+            Map<String, String> settings = new java.util.HashMap<>(LocalPipeline.settingsFor(harness.cloud().options().timeScale())
+                    .withVmimportRoleName(harness.pipeline().vmimportRoleName()).toEnvironment());
+            settings.putAll(dev.vm2ami.config.ConversionSettings.defaults().toEnvironment());
+            assertThat(config.environment().variables()).isEqualTo(FunctionEnvironment.of(f, settings, harness.pipeline().stateMachineArn()));
         }
         String definition = harness.cloud().clients().sfn().describeStateMachine(r -> r.stateMachineArn(
                 harness.pipeline().stateMachineArn())).definition();
