@@ -1,5 +1,7 @@
 package dev.vm2ami.config;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -62,6 +64,7 @@ public record DistributionOptions(ShareWith shareWith, List<String> copyToRegion
             return new ShareWith(List.of(), List.of(), List.of());
         }
 
+        @JsonIgnore
         public boolean isEmpty() {
             return accounts.isEmpty() && organizationArns.isEmpty() && organizationalUnitArns.isEmpty();
         }
@@ -82,6 +85,7 @@ public record DistributionOptions(ShareWith shareWith, List<String> copyToRegion
     }
 
     /** True when nothing is asked beyond the AMI itself (the state machine then skips distribution). */
+    @JsonIgnore
     public boolean isEmpty() {
         return shareWith.isEmpty() && copyToRegions.isEmpty() && ssmParameter.isEmpty() && deprecateAfterDays == null
                 && imdsSupport.isEmpty() && KEEP.equals(sourceDisposition);

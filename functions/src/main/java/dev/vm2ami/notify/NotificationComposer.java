@@ -143,7 +143,14 @@ public final class NotificationComposer {
      * {@code copies} [{region, imageId, status, message}] and {@code source} {disposition, note}.
      */
     private static void distribution(ObjectNode body, ImportJob.Distribution d) {
-        if (d.sharedWith() != null && !d.sharedWith().isEmpty()) body.set("sharedWith", Json.MAPPER.valueToTree(d.sharedWith()));
+        if (d.sharedWith() != null && !d.sharedWith().isEmpty()) {
+            ObjectNode shared = body.putObject("sharedWith");
+            if (!d.sharedWith().accounts().isEmpty()) d.sharedWith().accounts().forEach(shared.putArray("accounts")::add);
+            if (!d.sharedWith().organizationArns().isEmpty()) d.sharedWith().organizationArns().forEach(shared.putArray("organizationArns")::add);
+            if (!d.sharedWith().organizationalUnitArns().isEmpty()) {
+                d.sharedWith().organizationalUnitArns().forEach(shared.putArray("organizationalUnitArns")::add);
+            }
+        }
         putIfPresent(body, "ssmParameter", d.ssmParameter());
         putIfPresent(body, "deprecationTime", d.deprecationTime());
         putIfPresent(body, "imdsSupport", d.imdsSupport());

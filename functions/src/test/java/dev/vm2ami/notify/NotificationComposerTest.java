@@ -170,6 +170,32 @@ class NotificationComposerTest {
     }
 
     @Test
+    void aDistributedImageSaysWhereItWentAndAFailedCopyKeepsItSucceeded() throws Exception {
+        ImportJob job = succeeded().withDistribution(new ImportJob.Distribution(
+                new dev.vm2ami.config.DistributionOptions.ShareWith(List.of("111122223333"), List.of(), List.of()),
+                "/images/web-01/latest", "2027-02-21T10:31:00Z", "v2.0",
+                List.of(new ImportJob.RegionCopy("eu-west-1", "ami-0eu", ImportJob.RegionCopy.AVAILABLE, null, 0),
+                        new ImportJob.RegionCopy("ap-east-1", null, ImportJob.RegionCopy.FAILED, "AuthFailure: not enabled", 0)),
+                "kept", "kept: the copy to ap-east-1 failed"));
+
+        ImportJob.Notification n = composer.compose(job, now).notification();
+        JsonNode body = Json.MAPPER.readTree(n.message());
+
+        assertThat(n.status()).isEqualTo("SUCCEEDED");
+        assertThat(n.subject()).endsWith("(copy to ap-east-1 failed)");
+        assertThat(body.path("sharedWith").toString()).isEqualTo("{\"accounts\":[\"111122223333\"]}");
+        assertThat(body.path("ssmParameter").asText()).isEqualTo("/images/web-01/latest");
+        assertThat(body.path("deprecationTime").asText()).isEqualTo("2027-02-21T10:31:00Z");
+        assertThat(body.path("copies")).hasSize(2);
+        assertThat(body.path("copies").get(1).path("status").asText()).isEqualTo("FAILED");
+        assertThat(body.path("copies").get(1).path("message").asText()).contains("AuthFailure");
+        assertThat(body.path("source").path("disposition").asText()).isEqualTo("kept");
+        assertThat(body.path("source").path("dispositionNote").asText()).contains("ap-east-1");
+        // The job document itself carries no derived properties (what Step Functions passes between states).
+        assertThat(Json.MAPPER.writeValueAsString(job)).doesNotContain("\"empty\"");
+    }
+
+    @Test
     void subjectsStayUnderSnsLimitWhateverTheKey() {
         ImportJob.SourceObject s = succeeded().source();
         ImportJob longKey = new ImportJob(succeeded().executionName(), succeeded().receivedAt(),

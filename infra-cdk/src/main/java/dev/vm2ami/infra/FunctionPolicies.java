@@ -80,6 +80,8 @@ record FunctionPolicies(Arns arns, String bucketArn, String imagePrefix, String 
                 out.add(ownOnly(allow(List.of("ec2:ModifyImageAttribute", "ec2:EnableImageDeprecation"), arns.images())));
                 out.add(ownOnly(allow(List.of("ec2:ModifySnapshotAttribute"), arns.snapshots())));
                 out.add(allow(List.of("ssm:PutParameter"), arns.parameters(false)));
+                // SSM checks an aws:ec2:image parameter's AMI id with the caller's permissions.
+                out.add(allow(List.of("ec2:DescribeImages"), "*"));
                 // The source's fate, by version: tag it, or delete exactly that version (HeadObject for unversioned buckets).
                 out.add(allow(List.of("s3:GetObject", "s3:GetObjectTagging", "s3:GetObjectVersionTagging", "s3:PutObjectTagging",
                         "s3:PutObjectVersionTagging", "s3:DeleteObject", "s3:DeleteObjectVersion"), imageObjectsArn));

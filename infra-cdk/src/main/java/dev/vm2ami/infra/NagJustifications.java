@@ -35,7 +35,7 @@ final class NagJustifications {
             List<NagPackSuppression> wildcards = new ArrayList<>();
             wildcards.add(wildcard(switch (f) {
                 case SUBMIT, CHECK, RECONCILE -> XRAY + "; nor has ec2:DescribeImportImageTasks.";
-                case COPY -> XRAY + "; nor has ec2:DescribeImages.";
+                case COPY, DISTRIBUTE -> XRAY + "; nor has ec2:DescribeImages.";
                 case FINISH -> XRAY + "; nor have ec2:DescribeImages and ec2:DescribeSnapshots.";
                 default -> XRAY + ".";
             }, "Resource::*"));

@@ -143,7 +143,7 @@ class IamPolicyTest {
         Set<String> objects = Set.of(bucket() + ".Arn/*");
         assertThat(permissions(PipelineFunction.DISTRIBUTE, defaults)).isEqualTo(withBasics(PipelineFunction.DISTRIBUTE, defaults, Map.ofEntries(
                 Map.entry("ec2:ModifyImageAttribute", Set.of(IMAGES)), Map.entry("ec2:EnableImageDeprecation", Set.of(IMAGES)),
-                Map.entry("ec2:ModifySnapshotAttribute", Set.of(SNAPSHOTS)),
+                Map.entry("ec2:ModifySnapshotAttribute", Set.of(SNAPSHOTS)), Map.entry("ec2:DescribeImages", Set.of("*")),
                 Map.entry("ssm:PutParameter", Set.of("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/*")),
                 Map.entry("s3:GetObject", objects), Map.entry("s3:GetObjectTagging", objects), Map.entry("s3:GetObjectVersionTagging", objects),
                 Map.entry("s3:PutObjectTagging", objects), Map.entry("s3:PutObjectVersionTagging", objects),
