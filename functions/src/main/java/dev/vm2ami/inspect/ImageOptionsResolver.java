@@ -66,6 +66,11 @@ public final class ImageOptionsResolver {
                 if (root == null || !root.isObject()) return invalid(format, "the sidecar manifest is not a JSON object");
                 for (var it = root.fields(); it.hasNext(); ) {
                     var e = it.next();
+                    if (e.getKey().equals("launchTemplate")) {
+                        // Asked for but not built: rejecting says so, instead of an AMI without the template the owner expects.
+                        return invalid(format, "launchTemplate is not supported yet (vm2ami does not create launch "
+                                + "templates); remove it from the manifest");
+                    }
                     if (DISTRIBUTION_FIELDS.contains(e.getKey())) {
                         distribution.manifest(e.getKey(), e.getValue());
                         continue;

@@ -92,6 +92,7 @@ class DistributionOptionsResolverTest {
         assertThat(problem("{\"deprecateAfterDays\": \"soon\"}")).contains("whole number");
         assertThat(problem("{\"imdsSupport\": \"v1.0\"}")).contains("v2.0");
         assertThat(problem("{\"sourceDisposition\": \"archive\"}")).contains("keep, tag or delete");
+        assertThat(problem("{\"launchTemplate\": {\"name\": \"web\"}}")).contains("launchTemplate is not supported yet");
     }
 
     @Test
