@@ -52,7 +52,7 @@ import java.util.concurrent.Callable;
         footerHeading = "%nExit status:%n",
         footer = {"  0  no file is rejected (ACCEPT, WARN or CONVERT)",
                 "  1  at least one file is rejected",
-                "  2  usage error: a file is missing or unreadable, or an option is wrong",
+                "  2  usage error: a file is missing or unreadable (every other file is still checked), or an option is wrong",
                 "",
                 "Examples:",
                 "  ./vm2ami check server.ova",
@@ -91,25 +91,29 @@ final class CheckCommand implements Callable<Integer> {
             err.println("vm2ami check: give at least one FILE (see ./vm2ami check --help)");
             return 2;
         }
+        ImageInspector inspector = new ImageInspector();
+        boolean rejected = false;
+        List<Path> unreadable = new ArrayList<>();
+        // Every file gets its verdict; one that cannot be read is named (with the path looked at) and skipped.
         for (Path f : files) {
             String problem = !Files.exists(f) ? "no such file" : Files.isDirectory(f) ? "is a directory"
                     : !Files.isReadable(f) ? "not readable" : null;
             if (problem != null) {
-                err.println("vm2ami check: " + f + ": " + problem);
-                return 2;
+                err.println("vm2ami check: " + f + ": " + problem + lookedAt(f));
+                err.flush();
+                unreadable.add(f);
+                continue;
             }
-        }
-        ImageInspector inspector = new ImageInspector();
-        boolean rejected = false;
-        for (Path f : files) {
             long started = System.nanoTime();
             InspectionReport report;
             try (FileRangeReader reader = new FileRangeReader(f)) {
                 report = inspector.inspect(reader, new InspectionRequest(f.getFileName().toString(), bootMode,
                         ExtentFiles.beside(f.toAbsolutePath().getParent())));
             } catch (IOException e) {
-                err.println("vm2ami check: " + f + ": cannot open: " + e.getMessage());
-                return 2;
+                err.println("vm2ami check: " + f + ": cannot read: " + e.getMessage() + lookedAt(f));
+                err.flush();
+                unreadable.add(f);
+                continue;
             }
             long millis = (System.nanoTime() - started) / 1_000_000;
             rejected |= report.verdict() == Verdict.REJECT;
@@ -117,7 +121,17 @@ final class CheckCommand implements Callable<Integer> {
             else human(out, f, report, millis);
             out.flush();
         }
+        if (!unreadable.isEmpty()) {
+            err.printf("vm2ami check: %d of %d files could not be checked: %s%n", unreadable.size(), files.size(),
+                    String.join(", ", unreadable.stream().map(Path::toString).toList()));
+            return 2;
+        }
         return rejected ? 1 : 0;
+    }
+
+    /** The absolute path, when the argument was relative: which directory it was resolved against. */
+    private static String lookedAt(Path f) {
+        return f.isAbsolute() ? "" : " (looked for " + f.toAbsolutePath().normalize() + ")";
     }
 
     private static String json(Path file, InspectionReport r) {

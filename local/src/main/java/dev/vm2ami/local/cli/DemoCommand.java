@@ -38,14 +38,20 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "Give up waiting after this long (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds = 300;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        // Usage errors (exit 2) before anything starts.
+        if (timeoutSeconds <= 0) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--timeout must be above 0, was " + timeoutSeconds);
+        LocalCloudOptions options = UpCommand.options(spec, () -> LocalCloudOptions.defaults().withTimeScale(timeScale));
         PrintStream out = System.out;
         long started = System.nanoTime();
         out.println("vm2ami demo: VM disk images -> AMIs, on the embedded local cloud (moto + vm2ami's ImportImage simulator)");
         out.print("starting the local cloud and deploying the pipeline... ");
         out.flush();
-        try (LocalDeployment stack = LocalDeployment.start(LocalCloudOptions.defaults().withTimeScale(timeScale))) {
+        try (LocalDeployment stack = LocalDeployment.start(options)) {
             PipelineResources p = stack.pipeline();
             out.printf("ready in %.1f s (endpoint %s)%n%n", (System.nanoTime() - started) / 1e9, stack.cloud().endpoint());
 

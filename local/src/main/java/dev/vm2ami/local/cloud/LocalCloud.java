@@ -140,6 +140,9 @@ public final class LocalCloud implements AutoCloseable {
 
     public Path functionLogs() { return functionHost.logDirectory(); }
 
+    /** The cloud's work folder (logs, the unpacked artifact), deleted on close unless kept. */
+    public Path workDirectory() { return workDirectory; }
+
     public Path cloudLog() { return workDirectory.resolve("logs").resolve("cloud.log"); }
 
     /** What the ImportImage simulator did: each task's history and the most tasks active at once. */

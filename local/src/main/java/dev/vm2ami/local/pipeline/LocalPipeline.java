@@ -108,6 +108,19 @@ public final class LocalPipeline {
                 deployed.skipped());
     }
 
+    /**
+     * A queue for people: subscribed to the topic with raw message delivery, so a message's body is
+     * vm2ami's notification JSON as published and the filter attributes (status, team, format,
+     * category) are SQS message attributes. (The inbox of {@link PipelineResources} keeps SNS's
+     * envelope, which also carries the subject, for the CLI and the tests.)
+     */
+    public static String subscribeRawInbox(AwsClients aws, PipelineResources pipeline) {
+        String url = aws.sqs().createQueue(q -> q.queueName(pipeline.stackName() + "-inbox")).queueUrl();
+        aws.sns().subscribe(s -> s.topicArn(pipeline.topicArn()).protocol("sqs").endpoint(queueArn(aws, url))
+                .attributes(Map.of("RawMessageDelivery", "true")));
+        return url;
+    }
+
     static String queueArn(AwsClients aws, String url) {
         return aws.sqs().getQueueAttributes(a -> a.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);

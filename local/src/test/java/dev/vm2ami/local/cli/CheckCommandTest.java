@@ -77,6 +77,18 @@ class CheckCommandTest {
     }
 
     @Test
+    void checksEveryOtherFileWhenOneIsMissingAndExitsTwo() throws IOException {
+        Path good = goodRaw();
+        Path bad = badVmdk();
+
+        int status = run("check", good.toString(), dir.resolve("nowhere.vmdk").toString(), bad.toString());
+
+        assertThat(status).as("a missing file is a usage error, whatever the others' verdicts").isEqualTo(2);
+        assertThat(out.toString()).contains("good.raw: ACCEPT").contains("workstation.vmdk: REJECT");
+        assertThat(err.toString()).contains("nowhere.vmdk: no such file").contains("1 of 3 files could not be checked");
+    }
+
+    @Test
     void exitsTwoForABadBootMode() throws IOException {
         int status = run("check", "--boot-mode", "efi", goodRaw().toString());
 
