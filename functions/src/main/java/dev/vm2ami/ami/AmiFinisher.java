@@ -44,7 +44,9 @@ public final class AmiFinisher {
         String wanted = job.image() != null && job.image().amiName() != null && !job.image().amiName().isBlank()
                 ? AmiNames.sanitize(job.image().amiName())
                 : AmiNames.render(settings.amiNameTemplate(), s.key(), s.version(), nameTime(job));
-        String description = "vm2ami: s3://" + s.bucket() + "/" + s.key();
+        // The image's own description (manifest or metadata) when it has one, as the import task has it.
+        String description = job.image() != null && job.image().description() != null && !job.image().description().isBlank()
+                ? job.image().description() : "vm2ami: s3://" + s.bucket() + "/" + s.key();
         if (description.length() > 255) description = description.substring(0, 255);
         String name = wanted;
         String imageId;

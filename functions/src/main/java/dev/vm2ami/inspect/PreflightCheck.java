@@ -60,9 +60,7 @@ public final class PreflightCheck {
         ImportJob.SourceObject source = job.source();
         Optional<ImageObjects.Head> head = objects.head(source);
         if (head.isEmpty()) {
-            return rejected(job, "UNKNOWN", new Finding(Severity.ERROR, "OBJECT_NOT_FOUND",
-                    "The object s3://" + source.bucket() + "/" + source.key() + " is gone: it was deleted or overwritten before it could be imported.",
-                    "Upload the image again."));
+            return rejected(job, "UNKNOWN", FindingCode.OBJECT_NOT_FOUND.finding("s3://" + source.bucket() + "/" + source.key()));
         }
 
         ByteRangeReader reader = objects.reader(source, head.get().size());
@@ -71,7 +69,9 @@ public final class PreflightCheck {
         try {
             resolved = options.resolve("UNKNOWN", head.get().metadata(), objects.manifest(source.bucket(), manifestKey));
         } catch (ImageObjects.ManifestTooLarge e) {
-            resolved = options.invalid("UNKNOWN", e.getMessage());
+            // The metadata's team still hears of it.
+            String team = options.resolve("UNKNOWN", head.get().metadata(), Optional.empty()).options().team();
+            resolved = options.invalid("UNKNOWN", e.getMessage(), team);
         }
         // The resolver has validated the boot mode; invalid options leave it unset and reject the image below.
         BootMode bootMode = BootMode.parse(resolved.options().bootMode()).orElse(null);
@@ -79,8 +79,7 @@ public final class PreflightCheck {
         List<Finding> findings = new ArrayList<>(report.findings());
         Verdict verdict = report.verdict();
         if (resolved.problem().isPresent()) {
-            findings.add(new Finding(Severity.ERROR, "INVALID_OPTIONS", "The image's options are invalid: " + resolved.problem().get(),
-                    "Fix the sidecar manifest (" + manifestKey + ") or the x-amz-meta-vm2ami-* metadata, then upload the image again."));
+            findings.add(FindingCode.INVALID_OPTIONS.finding(resolved.problem().get(), manifestKey));
             verdict = Verdict.REJECT;
         }
         String format = report.format().name();

@@ -23,12 +23,14 @@ class AmiFinisherTest {
     static final class RecordingImages implements Images {
         final List<String> tokens = new ArrayList<>();
         final List<String> names = new ArrayList<>();
+        final List<String> descriptions = new ArrayList<>();
         final Map<String, String> copies = new java.util.LinkedHashMap<>();
 
         @Override public Optional<ImageView> describe(String imageId) { return Optional.empty(); }
         @Override public String copy(String sourceImageId, String name, String description, String kmsKeyId, String clientToken) {
             tokens.add(clientToken);
             names.add(name);
+            descriptions.add(description);
             return copies.computeIfAbsent(clientToken, t -> "ami-" + (copies.size() + 1));
         }
         @Override public void tag(List<String> resourceIds, Map<String, String> tags) { }
@@ -64,5 +66,21 @@ class AmiFinisherTest {
         ImportJob other = Json.MAPPER.treeToValue(((ObjectNode) Json.MAPPER.valueToTree(job)).put("executionName", "web-01-vmdk-adopt-1"),
                 ImportJob.class);
         assertThat(AmiFinisher.copyToken(other, "ami-0intermediate", "n")).isNotEqualTo(AmiFinisher.copyToken(job, "ami-0intermediate", "n"));
+    }
+
+    @Test
+    void theAmiCarriesTheImagesDescriptionAndOtherwiseWhereItCameFrom() throws Exception {
+        ImportJob job = completedJob();
+        ObjectNode described = Json.MAPPER.valueToTree(job);
+        ((ObjectNode) described.path("image")).put("description", "payments base image");
+        RecordingImages images = new RecordingImages();
+        AmiFinisher finisher = new AmiFinisher(images, PipelineSettings.defaults(), Clock.systemUTC());
+
+        finisher.finish(Json.MAPPER.treeToValue(described, ImportJob.class));
+        ((ObjectNode) described.path("image")).putNull("description");
+        finisher.finish(Json.MAPPER.treeToValue(described.put("executionName", "web-01-vmdk-other"), ImportJob.class));
+
+        assertThat(images.descriptions.get(0)).isEqualTo("payments base image");
+        assertThat(images.descriptions.get(1)).isEqualTo("vm2ami: s3://" + job.source().bucket() + "/" + job.source().key());
     }
 }

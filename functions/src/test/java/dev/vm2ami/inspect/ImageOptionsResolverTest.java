@@ -88,4 +88,56 @@ class ImageOptionsResolverTest {
         assertThat(resolver.resolve("RAW", Map.of(), Optional.of(ok + ", \"one-more\": \"v\"}}")).problem())
                 .hasValueSatisfying(p -> assertThat(p).contains("41 tags").contains("at most 40 of your own"));
     }
+
+    @Test
+    void aRejectedManifestKeepsItsTeamSoThatTheTeamHearsOfIt() {
+        ImageOptionsResolver.Resolved r = resolver.resolve("RAW", Map.of(), Optional.of("{\"team\": \"payments\", \"bootMode\": \"bios\"}"));
+        ImageOptionsResolver.Resolved unknownField = resolver.resolve("RAW", Map.of(),
+                Optional.of("{\"colour\": \"blue\", \"team\": \"payments\"}"));
+        ImageOptionsResolver.Resolved metadataTeam = resolver.resolve("RAW", Map.of("vm2ami-team", "web"), Optional.of("{not json"));
+
+        assertThat(r.problem()).get().asString().contains("bios");
+        assertThat(r.options().team()).isEqualTo("payments");
+        assertThat(unknownField.problem()).get().asString().contains("colour");
+        assertThat(unknownField.options().team()).isEqualTo("payments");
+        assertThat(metadataTeam.problem()).isPresent();
+        assertThat(metadataTeam.options().team()).isEqualTo("web");
+    }
+
+    @Test
+    void saysWhereAManifestIsMalformedInPlainWords() {
+        String problem = resolver.resolve("RAW", Map.of(), Optional.of("{\"team\": \"payments\",\n  }")).problem().orElseThrow();
+
+        assertThat(problem).isEqualTo("the sidecar manifest is not valid JSON: line 2, column 3: unexpected character '}': "
+                + "was expecting double-quote to start field name");
+        assertThat(resolver.resolve("RAW", Map.of(), Optional.of("{\"team\": ")).problem()).get().asString()
+                .isEqualTo("the sidecar manifest is not valid JSON: line 1, column 10: the text ends before the JSON does (a closing quote, } or ] is missing)")
+                .doesNotContain("StreamReadFeature").doesNotContain("Source:").doesNotContain("[");
+    }
+
+    @Test
+    void aTagTheAwsCliShorthandSplitOffIsAFindingNotLostSilently() {
+        // aws s3 cp --metadata vm2ami-tags=App=shop,Env=prod sends these two headers
+        ImageOptionsResolver.Resolved split = resolver.resolve("RAW", Map.of("vm2ami-tags", "App=shop", "env", "prod"), Optional.empty());
+
+        assertThat(split.problem()).get().asString().contains("x-amz-meta-env: prod").contains("';'")
+                .contains("vm2ami-tags=App=shop;Env=prod");
+    }
+
+    @Test
+    void semicolonsSeparateTagsInMetadataAsCommasDo() {
+        ImageOptionsResolver.Resolved r = resolver.resolve("RAW", Map.of("vm2ami-tags", "App=shop;Env=prod", "mtime", "1700000000"),
+                Optional.empty());
+
+        assertThat(r.problem()).isEmpty();
+        assertThat(r.options().tags()).containsEntry("App", "shop").containsEntry("Env", "prod");
+    }
+
+    @Test
+    void aDescriptionLongerThanAnAmisIsRefused() {
+        assertThat(resolver.resolve("RAW", Map.of(), Optional.of("{\"description\": \"" + "d".repeat(256) + "\"}")).problem())
+                .get().asString().contains("at most 255 characters");
+        assertThat(resolver.resolve("RAW", Map.of(), Optional.of("{\"description\": \"payments base\"}")).options().description())
+                .isEqualTo("payments base");
+    }
 }
