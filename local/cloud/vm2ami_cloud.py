@@ -35,6 +35,37 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 
+class _FailedRequestsOnly(logging.Filter):
+    """werkzeug logs every request: keep those answered with an error (4xx, 5xx)."""
+
+    def filter(self, record):
+        args = record.args if isinstance(record.args, tuple) else ()
+        if isinstance(record.msg, str):
+            record.msg = record.msg.rstrip("\n")
+        return record.levelno > logging.INFO or (len(args) >= 2 and str(args[1])[:1] in ("4", "5"))
+
+
+class _NoMissingJsonPath(logging.Filter):
+    """moto's Step Functions interpreter logs an error for every path a state reads that the job lacks
+    (e.g. $.failure before anything failed), which is how the ASL is written: not worth a line."""
+
+    def filter(self, record):
+        return "NoSuchJsonPathError" not in record.getMessage()
+
+
+def _configure_logging():
+    """cloud.log (this process's output): the simulator's decisions, requests that failed, errors."""
+    logging.basicConfig(stream=sys.stdout, level=logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("vm2ami").setLevel(logging.INFO)
+    from werkzeug import serving
+    serving._log_add_style = False  # no colour codes in a log file
+    werkzeug = logging.getLogger("werkzeug")
+    werkzeug.setLevel(logging.INFO)
+    werkzeug.addFilter(_FailedRequestsOnly())
+    logging.getLogger("moto.stepfunctions.parser.asl.component.eval_component").addFilter(_NoMissingJsonPath())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
@@ -65,8 +96,7 @@ def main() -> None:
         print(json.dumps({"ready": False, "error": problem}), flush=True)
         sys.exit(3)
 
-    # One line per HTTP request drowns what matters; errors still print.
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    _configure_logging()
 
     from moto.core.config import default_user_config
     default_user_config["stepfunctions"]["execute_state_machine"] = True

@@ -29,10 +29,13 @@ def policy(*statements):
     return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
-def raw_disk():
+def raw_disk(file_system=True):
     mbr = bytearray(1024 * 1024)
-    mbr[446 + 4] = 0x83  # one Linux partition
+    mbr[446 + 4] = 0x83  # one Linux partition, from sector 1
+    mbr[446 + 8] = 1
     mbr[510:512] = b"\x55\xaa"
+    if file_system:
+        mbr[512 + 1080:512 + 1082] = b"\x53\xef"  # an ext superblock's magic
     return bytes(mbr)
 
 
@@ -151,6 +154,34 @@ class LocalCloudTest(unittest.TestCase):
         task = ec2.import_image(RoleName="svc-ok", DiskContainers=[
             {"Format": "raw", "UserBucket": {"S3Bucket": "images", "S3Key": "disk.raw"}}])["ImportTaskId"]
         self.assertEqual(self.wait_for_end(ec2, task)["Status"], "completed")
+
+    def test_a_disk_without_a_file_system_ec2_reads_fails_with_unknown_os(self):
+        self.s3.put_object(Bucket="images", Key="no-fs.raw", Body=raw_disk(file_system=False))
+        ec2 = self.client("ec2")
+        self.iam.create_role(RoleName="svc-nofs", AssumeRolePolicyDocument=trust("vmie.amazonaws.com"))
+        self.iam.put_role_policy(RoleName="svc-nofs", PolicyName="p", PolicyDocument=policy(
+            {"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetBucketLocation"], "Resource": "arn:aws:s3:::images*"},
+            {"Effect": "Allow", "Action": "ec2:RegisterImage", "Resource": "*"}))
+        task = ec2.import_image(RoleName="svc-nofs", DiskContainers=[
+            {"Format": "raw", "UserBucket": {"S3Bucket": "images", "S3Key": "no-fs.raw"}}])["ImportTaskId"]
+        final = self.wait_for_end(ec2, task)
+        self.assertEqual(final["Status"], "deleted")
+        self.assertEqual(final["StatusMessage"], "ClientError: Unknown OS / Missing OS files.")
+
+    def test_an_ami_and_its_copy_have_the_boot_mode_the_import_asked_for(self):
+        self.iam.create_role(RoleName="svc-uefi", AssumeRolePolicyDocument=trust("vmie.amazonaws.com"))
+        self.iam.put_role_policy(RoleName="svc-uefi", PolicyName="p", PolicyDocument=policy(
+            {"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetBucketLocation"], "Resource": "arn:aws:s3:::images*"},
+            {"Effect": "Allow", "Action": "ec2:RegisterImage", "Resource": "*"}))
+        ec2 = self.client("ec2")
+        for mode in ("legacy-bios", "uefi"):
+            task = ec2.import_image(RoleName="svc-uefi", BootMode=mode, DiskContainers=[
+                {"Format": "raw", "UserBucket": {"S3Bucket": "images", "S3Key": "disk.raw"}}])["ImportTaskId"]
+            image_id = self.wait_for_end(ec2, task)["ImageId"]
+            copy_id = ec2.copy_image(SourceImageId=image_id, SourceRegion=REGION, Name=f"copy-{mode}",
+                                     ClientToken=f"boot-{mode}")["ImageId"]
+            images = ec2.describe_images(ImageIds=[image_id, copy_id])["Images"]
+            self.assertEqual([i["BootMode"] for i in images], [mode, mode])
 
     def test_copy_image_with_the_same_client_token_copies_once(self):
         ec2 = self.client("ec2")

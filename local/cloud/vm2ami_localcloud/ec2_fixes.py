@@ -15,6 +15,7 @@
   in the future and at most 10 years ahead; DescribeImages shows it.
 * ModifyImageAttribute ImdsSupport=v2.0 (moto ignores it): DescribeImages and DescribeImageAttribute
   imdsSupport show it; as on EC2 it cannot be set back.
+* CopyImage keeps the source's BootMode, as EC2 does; moto's copy says uefi whatever the source was.
 """
 
 import datetime
@@ -30,11 +31,21 @@ _lock = threading.Lock()
 _copies = {}  # (account, region, client token) -> (source image id, name, new image id)
 
 
+def _keep_boot_mode(self, result):
+    from moto.ec2.models import ec2_backends
+    source_region = self._get_param("SourceRegion") or self.region
+    source = ec2_backends[self.current_account][source_region].amis.get(self._get_param("SourceImageId"))
+    copy = ec2_backends[self.current_account][self.region].amis.get(result.result["ImageId"])
+    if source is not None and copy is not None:
+        copy.boot_mode = source.boot_mode
+    return result
+
+
 def _copy_image(original):
     def copy_image(self):
         token = self._get_param("ClientToken")
         if not token:
-            return original(self)
+            return _keep_boot_mode(self, original(self))
         key = (self.current_account, self.region, token)
         source, name = self._get_param("SourceImageId"), self._get_param("Name")
         with _lock:
@@ -44,7 +55,7 @@ def _copy_image(original):
                     raise EC2ClientError("IdempotentParameterMismatch",
                                          f"The client token {token} was used with different parameters")
                 return ActionResult({"ImageId": image_id})
-            result = original(self)
+            result = _keep_boot_mode(self, original(self))
             _copies[key] = (source, name, result.result["ImageId"])
             return result
     return copy_image

@@ -26,6 +26,7 @@ Every task's history is kept in a record (GET /_vm2ami/simulator) so tests can a
 really happened, e.g. that no more than the quota was ever active at once.
 """
 
+import logging
 import random
 import threading
 import time
@@ -37,6 +38,8 @@ from moto.ec2.exceptions import EC2ClientError
 from moto.ec2.responses import EC2Response
 
 from . import disk_sniff, iam_enforcement
+
+LOG = logging.getLogger("vm2ami.simulator")
 
 FORMATS = ("OVA", "VHD", "VHDX", "VMDK", "RAW")
 SNAPSHOT_FORMATS = ("VHD", "VHDX", "VMDK", "RAW")
@@ -105,6 +108,8 @@ class ImportTask:
         self.set(now, status, message)
         self.progress = None
         self.ended = now
+        LOG.info("%s %s%s", self.id, status, f": {message}" if message else f": {self.image_id} "
+                 f"(BootMode {self.request.get('BootMode') or 'legacy-bios'})")
 
 
 class Simulator:
@@ -276,7 +281,7 @@ class Simulator:
                     failure = failure or ("validating", INVALID_S3_LOCATION)
                     continue
                 fault = fault or obj["tags"].get("simulate")
-                failure = failure or disk_sniff.expected_failure(fmt, obj["head"], obj["tail"], obj["size"])
+                failure = failure or disk_sniff.expected_failure(fmt, obj["head"], obj["tail"], obj["size"], obj["read"])
             if fault and fault not in FAULTS:
                 fault = None
             if fault == "unknown-os" and not failure:
@@ -302,6 +307,9 @@ class Simulator:
             if fault == "server-error-once" and self._server_error_already_given(account, region, disks):
                 request["_server_error_spent"] = True
             task = ImportTask(task_id, request, objects, fault, failure, self.stages, self.time_scale, time.time())
+            LOG.info("%s for %s: %s", task_id, ", ".join(f"s3://{b}/{k} ({fmt})" for fmt, b, k in disks),
+                     f"will fail in {failure[0]}: {failure[1]}" if failure else
+                     f"fault {fault}" if fault else "will import")
             self.tasks.setdefault((account, region), {})[task_id] = task
             if token:
                 self.client_tokens[(account, region, token)] = task_id
@@ -638,11 +646,19 @@ def _find_object(account, region, bucket, key):
         buf.seek(max(0, size - disk_sniff.TAIL_BYTES))
         tail = buf.read(disk_sniff.TAIL_BYTES)
     tags = {t["Key"]: t["Value"] for t in backend.get_object_tagging(obj).get("Tags", [])}
+
+    def read(offset, length):
+        """Bytes of the object, as EC2 reads what it imports."""
+        with obj.lock:
+            buf = obj._value_buffer
+            buf.seek(max(0, offset))
+            return buf.read(max(0, length))
+
     kms_key = obj.kms_key_id if getattr(obj, "encryption", None) == "aws:kms" else None
     if kms_key and not kms_key.startswith("arn:"):
         kms_key = f"arn:aws:kms:{region}:{account}:key/{kms_key}"
     return {"bucket": bucket, "key": key, "size": size, "head": head, "tail": tail, "tags": tags,
-            "kmsKeyId": kms_key}
+            "kmsKeyId": kms_key, "read": read}
 
 
 def _tags_for_import_task(params, resource_type="import-image-task"):

@@ -5,20 +5,46 @@ import dev.vm2ami.image.finding.MalformedImageException;
 import dev.vm2ami.image.read.Bytes;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Properties;
 import java.util.Set;
 
 /** Names the file system at the start of a partition from its superblock magic, in blkid's words. */
 public final class FileSystems {
     public static final String UNKNOWN = "unknown";
+    /** EC2's facts about file systems, shared with the local cloud's ImportImage simulator. */
+    static final String FACTS = "ec2-file-systems.properties";
+    private static final Properties EC2 = facts();
     /** What EC2 VM import reads to find and modify the OS (Linux: ext2/3/4, Btrfs, JFS, XFS; Windows: NTFS). */
-    public static final Set<String> SUPPORTED_FOR_OS = Set.of("ext2", "ext3", "ext4", "xfs", "btrfs", "jfs", "ntfs");
+    public static final Set<String> SUPPORTED_FOR_OS = list("readable");
     /** Containers whose contents EC2 reads but vm2ami does not (a volume group's logical volumes). */
-    public static final Set<String> CONTAINERS = Set.of("lvm2");
+    public static final Set<String> CONTAINERS = list("containers");
     public static final Set<String> ENCRYPTED = Set.of("luks", "bitlocker");
     /** The first read covers ext, XFS, NTFS, FAT, swap, LVM, LUKS and md superblocks. */
     public static final int FIRST_READ = 8192;
 
     private FileSystems() {}
+
+    private static Properties facts() {
+        Properties p = new Properties();
+        try (InputStream in = FileSystems.class.getResourceAsStream(FACTS)) {
+            if (in == null) throw new IllegalStateException(FACTS + " is missing from the classpath");
+            p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(FACTS + " cannot be read", e);
+        }
+        return p;
+    }
+
+    private static Set<String> list(String key) {
+        String value = EC2.getProperty(key);
+        if (value == null || value.isBlank()) throw new IllegalStateException(FACTS + " has no " + key);
+        return Set.copyOf(Arrays.stream(value.split(",")).map(String::strip).toList());
+    }
 
     /** The file system starting at {@code offset} of the disk; at most three small reads. */
     public static String probe(VirtualDisk disk, long offset) throws IOException, MalformedImageException {

@@ -12,13 +12,15 @@ import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 /**
- * Unpacks the moto extension (shipped inside the local module as {@code vm2ami-cloud/}) and the
- * import-stage model (from the functions artifact, the one source of the stage durations) into a
- * folder Python can run from.
+ * Unpacks the moto extension (shipped inside the local module as {@code vm2ami-cloud/}), the
+ * import-stage model (from the functions artifact, the one source of the stage durations) and EC2's
+ * facts about file systems (the pre-flight check's too) into a folder Python can run from.
  */
 final class CloudResources {
     private static final String PREFIX = "vm2ami-cloud/";
     static final String STAGES = "dev/vm2ami/importtask/import-stages.json";
+    /** EC2's facts about file systems, which the pre-flight check reads too (the simulator fails what EC2 fails). */
+    static final String FILE_SYSTEMS = "dev/vm2ami/image/fs/ec2-file-systems.properties";
 
     private CloudResources() {}
 
@@ -56,6 +58,9 @@ final class CloudResources {
         }
         try (InputStream stages = LocalCloud.resource(STAGES)) {
             Files.copy(stages, target.resolve("import-stages.json"), StandardCopyOption.REPLACE_EXISTING);
+        }
+        try (InputStream facts = LocalCloud.resource(FILE_SYSTEMS)) {
+            Files.copy(facts, target.resolve("ec2-file-systems.properties"), StandardCopyOption.REPLACE_EXISTING);
         }
         if (!Files.isRegularFile(target.resolve("vm2ami_cloud.py"))) {
             throw new IOException("the moto extension (vm2ami_cloud.py) is missing from " + source);
