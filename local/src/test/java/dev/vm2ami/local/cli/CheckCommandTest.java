@@ -199,7 +199,8 @@ class CheckCommandTest {
 
         assertThat(status).isZero();
         assertThat(out.toString()).startsWith("| Code | Severity | Means | Fix |")
-                .contains("`OVA_TOO_MANY_DISKS`").contains("`NO_PARTITION_TABLE`").contains("`EXTENSION_MISMATCH`");
+                .contains("`OVA_TOO_MANY_DISKS`").contains("`NO_PARTITION_TABLE`").contains("`EXTENSION_MISMATCH`")
+                .contains("`INVALID_OPTIONS`").contains("`OBJECT_NOT_FOUND`");
     }
 
     @Test
