@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ExtendWith(LocalCloudExtension.class)
 class OptionsScenariosTest {
-    static final Duration LIMIT = Duration.ofSeconds(180);
+    static final Duration LIMIT = Duration.ofSeconds(300); // six images at once, with the Distribute step, on 2 shared cores
     static final byte[] GOOD_RAW = SampleImages.rawWithLinuxPartition(1 << 20);
     static final String DESCRIBED = "options/described.raw";
     static final String BROKEN_MANIFEST = "options/broken-manifest.raw";
