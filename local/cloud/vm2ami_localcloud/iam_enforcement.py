@@ -321,6 +321,12 @@ def requests_for(service, action, params, region, account, default_resource):
             if function and not function.startswith("arn:"):
                 function = f"arn:aws:lambda:{region}:{account}:function:{function}"
             return [("lambda:InvokeFunction", function or "*", {})]
+    if service == "events" and action == "PutEvents":
+        # Authorized against each entry's event bus (by name or ARN; no name: the default bus).
+        entries = params.get("Entries") if isinstance(params.get("Entries"), list) else []
+        buses = sorted({(e.get("EventBusName") or "default") for e in entries if isinstance(e, dict)}) or ["default"]
+        return [(full, b if b.startswith("arn:") else f"arn:aws:events:{region}:{account}:event-bus/{b}", {})
+                for b in buses]
     if service == "sqs":
         url = _first(params, "QueueUrl") or ""
         name = url.rstrip("/").split("/")[-1] if url else _first(params, "QueueName")

@@ -3,6 +3,7 @@ package dev.vm2ami.config;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sfn.SfnClient;
@@ -38,6 +39,10 @@ public final class Clients {
 
     public static S3Client s3() {
         return S3Client.builder().httpClient(HTTP).build();
+    }
+
+    public static EventBridgeClient eventBridge() {
+        return EventBridgeClient.builder().httpClient(HTTP).build();
     }
 
     public static SfnClient sfn() {

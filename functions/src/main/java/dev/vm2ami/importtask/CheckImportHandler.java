@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 
 /** The check step: one look at the import task, and the decision what happens next. */
 public final class CheckImportHandler extends JobHandler {
@@ -17,15 +18,18 @@ public final class CheckImportHandler extends JobHandler {
 
     private final ImportService imports;
     private final TaskTracker tracker;
+    private final StageEvents events;
     private final Clock clock;
 
     public CheckImportHandler() {
-        this(new Ec2ImportService(Clients.ec2()), new TaskTracker(ImportStages.measured(), new SecureRandom()), Clock.systemUTC());
+        this(new Ec2ImportService(Clients.ec2()), new TaskTracker(ImportStages.measured(), new SecureRandom()),
+                new EventBridgeStageEvents(Clients.eventBridge()), Clock.systemUTC());
     }
 
-    public CheckImportHandler(ImportService imports, TaskTracker tracker, Clock clock) {
+    public CheckImportHandler(ImportService imports, TaskTracker tracker, StageEvents events, Clock clock) {
         this.imports = imports;
         this.tracker = tracker;
+        this.events = events;
         this.clock = clock;
     }
 
@@ -33,8 +37,9 @@ public final class CheckImportHandler extends JobHandler {
     public ImportJob handle(ImportJob job) {
         String taskId = job.importTaskId();
         ImportJob next;
+        Instant now = clock.instant();
         try {
-            next = tracker.observe(job, imports.describe(taskId), clock.instant());
+            next = tracker.observe(job, imports.describe(taskId), now);
         } catch (ImportApiException e) {
             if (e.throttled()) {
                 LOG.info("DescribeImportImageTasks is throttled ({}): looking again later", e.code());
@@ -47,6 +52,7 @@ public final class CheckImportHandler extends JobHandler {
         LOG.info("import task {}: {} {} {}% -> {} (next look in {} s)", taskId, t.status(),
                 t.statusMessage() == null ? "" : t.statusMessage(), t.progress() == null ? "-" : t.progress(), t.next(),
                 t.nextCheckSeconds());
+        StageChange.between(job, next, ImportStages.measured(), now).ifPresent(events::publish);
         return next;
     }
 }

@@ -50,8 +50,10 @@ class CheckImportHandlerTest {
         }
     };
 
+    final List<StageChange> published = new java.util.ArrayList<>();
+
     CheckImportHandler at(String instant) {
-        return new CheckImportHandler(imports, new TaskTracker(ImportStages.measured(), new Random(7)),
+        return new CheckImportHandler(imports, new TaskTracker(ImportStages.measured(), new Random(7)), published::add,
                 Clock.fixed(Instant.parse(instant), ZoneOffset.UTC));
     }
 
@@ -75,6 +77,42 @@ class CheckImportHandlerTest {
         assertThat(third.task().lastChangeAt()).isEqualTo("2026-11-23T10:03:00Z");
         assertThat(third.task().checks()).isEqualTo(3);
         assertThat(third.task().nextCheckSeconds()).isBetween(15, 120);
+    }
+
+    @Test
+    void eachStageChangeIsPublishedOnceWithTheStagesNoLookSaw() {
+        answer("active-pending");
+        answer("active-pending");
+        answer("active-converting");
+        answer("completed");
+
+        ImportJob job = afterSubmit;
+        for (String at : List.of("2026-11-23T10:00:35Z", "2026-11-23T10:01:35Z", "2026-11-23T10:03:00Z", "2026-11-23T10:31:00Z")) {
+            job = at(at).handle(job);
+        }
+
+        assertThat(published).extracting(StageChange::stage).containsExactly("pending", "converting", "completed");
+        assertThat(published).extracting(StageChange::previousStage).containsExactly(null, "pending", "converting");
+        assertThat(published.get(1).skippedStages()).containsExactly("validating", "validated");
+        assertThat(published.get(2).skippedStages()).containsExactly("updating", "updated", "preparing to boot", "booting",
+                "booted", "preparing ami");
+        StageChange converting = published.get(1);
+        assertThat(converting.key()).isEqualTo("disks/web-01.vmdk");
+        assertThat(converting.executionName()).isEqualTo("web-01-vmdk-2f0c6a1e9b7d4c3a5e8f1d2c");
+        assertThat(converting.importTaskId()).isEqualTo("import-ami-0a1b2c3d4e5f67890");
+        assertThat(converting.attempt()).isEqualTo(1);
+        assertThat(converting.decision()).isEqualTo("WAIT");
+        assertThat(converting.observedAt()).isEqualTo("2026-11-23T10:03:00Z");
+        assertThat(converting.etaSeconds()).as("from the stage model at this import's pace").isPositive();
+        assertThat(published.get(2).decision()).isEqualTo("FINISH");
+        assertThat(published.get(2).etaSeconds()).isZero();
+    }
+
+    @Test
+    void aThrottledLookPublishesNothing() {
+        answers.add(new ImportApiException("RequestLimitExceeded", "Request limit exceeded.", 503, null));
+        at("2026-11-23T10:00:35Z").handle(afterSubmit);
+        assertThat(published).isEmpty();
     }
 
     @Test

@@ -57,6 +57,12 @@ final class Arns {
                 .resourceName(stateMachineName + ":*").arnFormat(ArnFormat.COLON_RESOURCE_NAME).build());
     }
 
+    /** An EventBridge event bus of this account and region, by name ({@code default}: the account's default bus). */
+    String eventBus(String name) {
+        return stack.formatArn(ArnComponents.builder().service("events").resource("event-bus")
+                .resourceName(name).arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
+    }
+
     String topic(String name) {
         return stack.formatArn(ArnComponents.builder().service("sns").resource(name)
                 .arnFormat(ArnFormat.NO_RESOURCE_NAME).build());

@@ -1,5 +1,6 @@
 package dev.vm2ami.infra;
 
+import dev.vm2ami.wiring.ImportEvents;
 import dev.vm2ami.wiring.PipelineFunction;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.services.iam.PolicyStatement;
@@ -67,7 +68,11 @@ record FunctionPolicies(Arns arns, String bucketArn, String imagePrefix, String 
                 out.add(allow(List.of("s3:PutObject", "s3:PutObjectTagging", "s3:AbortMultipartUpload"), convertedObjectsArn));
                 kmsKeyArn.ifPresent(key -> out.add(viaService(allow(List.of("kms:Decrypt", "kms:GenerateDataKey"), key), "s3")));
             }
-            case CHECK -> out.add(allow(List.of("ec2:DescribeImportImageTasks"), "*"));
+            case CHECK -> {
+                out.add(allow(List.of("ec2:DescribeImportImageTasks"), "*"));
+                // Each stage change of an import, as an event on the default bus (ImportEvents).
+                out.add(allow(List.of("events:PutEvents"), arns.eventBus(ImportEvents.EVENT_BUS)));
+            }
             case FINISH -> {
                 out.add(allow(List.of("ec2:CopyImage", "ec2:CreateTags"), arns.images(), arns.snapshots()));
                 out.add(allow(List.of("ec2:DeregisterImage"), arns.images()));

@@ -114,9 +114,10 @@ class IamPolicyTest {
     }
 
     @Test
-    void checkMayOnlyDescribeImportTasks() {
+    void checkMayOnlyDescribeImportTasksAndPutStageEventsOnTheDefaultBus() {
         assertThat(permissions(PipelineFunction.CHECK, defaults)).isEqualTo(withBasics(PipelineFunction.CHECK, defaults,
-                Map.of("ec2:DescribeImportImageTasks", Set.of("*"))));
+                Map.of("ec2:DescribeImportImageTasks", Set.of("*"),
+                        "events:PutEvents", Set.of("arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default"))));
     }
 
     @Test
