@@ -3,15 +3,16 @@ package dev.vm2ami.notify;
 import dev.vm2ami.config.PipelineMetrics;
 import dev.vm2ami.job.ImportJob;
 import dev.vm2ami.job.JobHandler;
+import dev.vm2ami.wiring.MetricNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.lambda.powertools.metrics.Metrics;
 import software.amazon.lambda.powertools.metrics.model.DimensionSet;
-import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
 import java.time.Clock;
+import java.time.Instant;
 
-/** The notify step: composes the terminal notification (the state machine publishes it) and counts the outcome. */
+/** The notify step: composes the terminal notification (the state machine publishes it) and measures the image's way ({@link OutcomeMetrics}). */
 public final class ComposeNotificationHandler extends JobHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ComposeNotificationHandler.class);
 
@@ -31,17 +32,22 @@ public final class ComposeNotificationHandler extends JobHandler {
 
     @Override
     public ImportJob handle(ImportJob job) {
-        ImportJob composed = composer.compose(job, clock.instant());
+        Instant now = clock.instant();
+        ImportJob composed = composer.compose(job, now);
         ImportJob.Notification n = composed.notification();
         try {
-            switch (n.status()) {
-                case NotificationComposer.SUCCEEDED -> metrics.addMetric("ImagesSucceeded", 1, MetricUnit.COUNT);
-                case NotificationComposer.REJECTED -> metrics.addMetric("ImagesRejected", 1, MetricUnit.COUNT);
-                default -> metrics.flushSingleMetric("ImagesFailed", 1, MetricUnit.COUNT, "vm2ami",
-                        DimensionSet.of("Category", composed.failure().category().name()));
+            for (OutcomeMetrics.Point p : OutcomeMetrics.of(composed, now)) {
+                if (p.dimension() == null) {
+                    metrics.addMetric(p.name(), p.value(), p.unit());
+                } else {
+                    metrics.flushSingleMetric(p.name(), p.value(), p.unit(), MetricNames.NAMESPACE,
+                            DimensionSet.of(p.dimension(), p.dimensionValue()));
+                }
             }
-        } finally {
             metrics.flush();
+        } catch (RuntimeException e) {
+            // The image's one notification matters more than its metrics.
+            LOG.warn("metrics of {} not written: {}", composed.executionName(), e.getMessage());
         }
         if (NotificationComposer.FAILED.equals(n.status())) {
             LOG.warn("{} ({}): {}", n.subject(), composed.failure().category(), composed.failure().message());

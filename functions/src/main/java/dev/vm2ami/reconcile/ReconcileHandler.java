@@ -3,9 +3,13 @@ package dev.vm2ami.reconcile;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.vm2ami.config.Clients;
+import dev.vm2ami.config.PipelineMetrics;
 import dev.vm2ami.config.PipelineSettings;
 import dev.vm2ami.importtask.Ec2ImportService;
 import dev.vm2ami.wiring.EnvKeys;
+import dev.vm2ami.wiring.MetricNames;
+import software.amazon.lambda.powertools.metrics.Metrics;
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 import java.time.Clock;
@@ -14,19 +18,25 @@ import java.util.Map;
 /** The reconcile function, run on a schedule: adopts or cancels import tasks no execution watches. */
 public final class ReconcileHandler implements RequestHandler<Map<String, Object>, Reconciler.Report> {
     private final Reconciler reconciler;
+    private final Metrics metrics;
 
     public ReconcileHandler() {
         this(new Reconciler(new Ec2ImportService(Clients.ec2()),
                 new SfnExecutions(Clients.sfn(), System.getenv(EnvKeys.STATE_MACHINE_ARN)),
-                PipelineSettings.fromEnvironment(System.getenv()), System.getenv(EnvKeys.STATE_MACHINE_ARN), Clock.systemUTC()));
+                PipelineSettings.fromEnvironment(System.getenv()), System.getenv(EnvKeys.STATE_MACHINE_ARN), Clock.systemUTC()), PipelineMetrics.instance());
     }
 
-    public ReconcileHandler(Reconciler reconciler) {
+    public ReconcileHandler(Reconciler reconciler, Metrics metrics) {
         this.reconciler = reconciler;
+        this.metrics = metrics;
     }
 
     @Override
     public Reconciler.Report handleRequest(Map<String, Object> scheduledEvent, Context context) {
-        return PowertoolsLogging.withLogging(context, reconciler::reconcile);
+        Reconciler.Report report = PowertoolsLogging.withLogging(context, reconciler::reconcile);
+        // This stack's import tasks at EC2 now: the dashboard's images in flight, sampled once per run.
+        metrics.addMetric(MetricNames.IMPORTS_IN_FLIGHT, report.watched() + report.adopted().size(), MetricUnit.COUNT);
+        metrics.flush();
+        return report;
     }
 }

@@ -79,9 +79,13 @@ public final class PipelineStack extends Stack {
                 .build();
 
         Alarms alarms = new Alarms(this, "Alarms", notifications.opsTopic(), config.stackName());
-        alarms.failedExecutions(importStateMachine.stateMachine());
+        alarms.pipelineFaults();
+        alarms.intakeBacklog(intake.queue());
         alarms.deadLetters(intake.deadLetters());
+        alarms.throttles(functions.all());
         alarms.functionErrors(functions.all());
+        new PipelineDashboard(this, "Dashboard", config.stackName(), importStateMachine.stateMachine(), intake.queue(),
+                intake.deadLetters(), functions.all());
 
         output("BucketName", images.bucket().getBucketName(), "Drop disk images here");
         output("NotificationTopicArn", notifications.topic().getTopicArn(), "Subscribe teams here");

@@ -69,21 +69,63 @@ class NotificationsAndAlarmsTest {
     }
 
     @Test
-    void alarmsTheOpsTopicOnFailedExecutionsDeadLettersAndEachFunctionsErrors() {
+    void alarmsTheOpsTopicOnDeadLettersIntakeBacklogPipelineFaultsThrottlesAndEachFunctionsErrors() {
         Map<String, Map<String, Object>> alarms = new TemplateJson(defaults.json()).ofType("AWS::CloudWatch::Alarm");
-        assertThat(alarms).hasSize(2 + PipelineFunction.values().length);
+        assertThat(alarms).hasSize(4 + PipelineFunction.values().length);
         assertThat(alarms.values()).allSatisfy(a -> {
             assertThat(a).containsEntry("AlarmActions", List.of(Map.of("Ref", topic("vm2ami-ops"))));
-            assertThat(a).containsEntry("Threshold", 1).containsEntry("TreatMissingData", "notBreaching");
+            assertThat(a).containsEntry("TreatMissingData", "notBreaching");
         });
-        assertThat(alarms.values()).extracting(a -> a.get("MetricName"))
-                .containsOnly("ExecutionsFailed", "ApproximateNumberOfMessagesVisible", "Errors")
+        assertThat(alarms.values()).extracting(a -> a.get("MetricName")).filteredOn(java.util.Objects::nonNull)
+                .containsOnly("ApproximateNumberOfMessagesVisible", "ApproximateAgeOfOldestMessage", "Errors")
                 .filteredOn("Errors"::equals).hasSize(PipelineFunction.values().length);
         for (PipelineFunction f : PipelineFunction.values()) {
             defaults.template().hasResourceProperties("AWS::CloudWatch::Alarm", Map.of("MetricName", "Errors",
                     "Dimensions", List.of(Map.of("Name", "FunctionName", "Value",
                             Map.of("Ref", new TemplateJson(defaults.json()).function(f).getKey())))));
         }
+        defaults.template().hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "MetricName", "ApproximateAgeOfOldestMessage", "Threshold", Alarms.INTAKE_AGE_SECONDS, "Statistic", "Maximum"));
+    }
+
+    @Test
+    void noLongerAlarmsOnEveryFailedExecutionOnlyOnFailuresThatAreVm2amisOwn() {
+        Map<String, Map<String, Object>> alarms = new TemplateJson(defaults.json()).ofType("AWS::CloudWatch::Alarm");
+        assertThat(alarms.values()).noneMatch(a -> "ExecutionsFailed".equals(a.get("MetricName")));
+        String faults = alarmMetrics("images failed INTERNAL or PERMISSIONS");
+        assertThat(faults).contains("\"MetricName\":\"ImagesFailed\"").contains("\"Namespace\":\"vm2ami\"")
+                .contains("{\"Name\":\"Category\",\"Value\":\"INTERNAL\"}").contains("{\"Name\":\"Category\",\"Value\":\"PERMISSIONS\"}")
+                .doesNotContain("CLIENT_ERROR").doesNotContain("STUCK");
+        String throttles = alarmMetrics("throttled invocations");
+        for (PipelineFunction f : PipelineFunction.values()) {
+            assertThat(throttles).contains("\"Id\":\"" + f.id() + "\"");
+        }
+        assertThat(throttles).contains("\"MetricName\":\"Throttles\"");
+    }
+
+    @Test
+    void aDashboardShowsFlightOutcomesStagesQuotaWaitsAndTheDeadLetterQueue() throws Exception {
+        Map<String, Map<String, Object>> dashboards = new TemplateJson(defaults.json()).ofType("AWS::CloudWatch::Dashboard");
+        assertThat(dashboards).hasSize(1);
+        String body = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(dashboards.values().iterator().next().get("DashboardBody"));
+        assertThat(body).contains("Images in flight", "ImportsInFlight", "ExecutionsStarted", "Outcomes", "ImagesSucceeded",
+                "ImagesRejected", "ImagesFailed", "StageDuration", "converting", "preparing-ami", "preparing-to-boot", "ImportDuration", "QuotaWaits",
+                "ImportAttempts", "InspectionTime", "ApproximateNumberOfMessagesVisible", "ApproximateAgeOfOldestMessage", "Throttles");
+        for (dev.vm2ami.job.FailureCategory c : dev.vm2ami.job.FailureCategory.values()) assertThat(body).contains(c.name());
+    }
+
+    /** The alarm with this label on its expression, its Metrics as JSON. */
+    private String alarmMetrics(String label) {
+        return new TemplateJson(defaults.json()).ofType("AWS::CloudWatch::Alarm").values().stream()
+                .map(a -> a.get("Metrics")).filter(java.util.Objects::nonNull)
+                .map(m -> {
+                    try {
+                        return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(m);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .filter(m -> m.contains(label)).findFirst().orElseThrow(() -> new AssertionError("no alarm labelled " + label));
     }
 
     @Test

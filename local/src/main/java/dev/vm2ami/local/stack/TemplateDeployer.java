@@ -49,6 +49,7 @@ public final class TemplateDeployer {
     public static final Map<String, String> SKIPPED = Map.of(
             "AWS::Logs::LogGroup", "functions log to the function host's files (function-logs); no CloudWatch Logs",
             "AWS::CloudWatch::Alarm", "no metrics are emitted locally, so an alarm could never fire",
+            "AWS::CloudWatch::Dashboard", "the functions' metric lines (EMF) go to the function logs; nothing makes metrics of them locally",
             "AWS::Lambda::Permission", "resource policies are not evaluated locally; the local schedule invokes the reconciler itself",
             "AWS::CDK::Metadata", "CDK bookkeeping");
     /** The CDK's bucket-notification handler is a Python function; its job (PutBucketNotificationConfiguration) is done here. */
