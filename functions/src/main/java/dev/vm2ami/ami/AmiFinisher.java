@@ -38,12 +38,18 @@ public final class AmiFinisher {
         return settle(job, ami);
     }
 
+    /** The AMI's name: the image's amiName, else the stack's template rendered for this image. */
+    static String wantedName(ImportJob job, PipelineSettings settings, Clock clock) {
+        ImportJob.SourceObject s = job.source();
+        return job.image() != null && job.image().amiName() != null && !job.image().amiName().isBlank()
+                ? AmiNames.sanitize(job.image().amiName())
+                : AmiNames.render(settings.amiNameTemplate(), s.key(), s.version(), nameTime(job, clock));
+    }
+
     private ImportJob copy(ImportJob job) {
         String intermediate = job.task().imageId();
         ImportJob.SourceObject s = job.source();
-        String wanted = job.image() != null && job.image().amiName() != null && !job.image().amiName().isBlank()
-                ? AmiNames.sanitize(job.image().amiName())
-                : AmiNames.render(settings.amiNameTemplate(), s.key(), s.version(), nameTime(job));
+        String wanted = wantedName(job, settings, clock);
         // The image's own description (manifest or metadata) when it has one, as the import task has it.
         String description = job.image() != null && job.image().description() != null && !job.image().description().isBlank()
                 ? job.image().description() : "vm2ami: s3://" + s.bucket() + "/" + s.key();
@@ -73,7 +79,7 @@ public final class AmiFinisher {
     }
 
     /** When the image was received, so a retried step renders the same {date}-{time} (and so the same token). */
-    private java.time.Instant nameTime(ImportJob job) {
+    private static java.time.Instant nameTime(ImportJob job, Clock clock) {
         try {
             return job.receivedAt() != null ? java.time.Instant.parse(job.receivedAt()) : clock.instant();
         } catch (java.time.format.DateTimeParseException e) {
@@ -87,7 +93,7 @@ public final class AmiFinisher {
         switch (copy.state()) {
             case "available" -> {
                 if (!copy.snapshotIds().isEmpty()) images.tag(copy.snapshotIds(), tags(job, ami.imageName()));
-                retireIntermediate(job);
+                if (ami.intermediateImageId() != null) retireIntermediate(job); // none on the snapshot path
                 LOG.info("AMI {} '{}' is available", copy.imageId(), ami.imageName());
                 return job.withAmi(new ImportJob.AmiResult(ami.imageId(), ami.imageName(), ami.region(), copy.snapshotIds(),
                         ami.intermediateImageId(), AmiDecision.DONE, 0));
@@ -115,6 +121,11 @@ public final class AmiFinisher {
 
     /** Provenance tags plus the configured and per-image ones; values cut to EC2's 256 characters. */
     Map<String, String> tags(ImportJob job, String name) {
+        return provenanceTags(job, name, settings.pipelineVersion());
+    }
+
+    /** The same tags on both paths' AMIs and snapshots. */
+    static Map<String, String> provenanceTags(ImportJob job, String name, String pipelineVersion) {
         ImportJob.SourceObject s = job.source();
         Map<String, String> tags = new LinkedHashMap<>();
         if (job.image() != null) tags.putAll(job.image().tags());
@@ -125,7 +136,7 @@ public final class AmiFinisher {
         if (s.etag() != null) tags.put("vm2ami:source-etag", s.etag());
         tags.put("vm2ami:import-task-id", job.importTaskId());
         tags.put("vm2ami:execution", job.executionName());
-        tags.put("vm2ami:pipeline-version", settings.pipelineVersion());
+        tags.put("vm2ami:pipeline-version", pipelineVersion);
         if (job.image() != null && job.image().format() != null) tags.put("vm2ami:format", job.image().format());
         if (job.image() != null && job.image().team() != null) tags.put("vm2ami:team", job.image().team());
         tags.replaceAll((k, v) -> v == null ? "" : v.length() <= 256 ? v : v.substring(0, 256));

@@ -55,6 +55,42 @@ public final class Ec2Images implements Images {
     }
 
     @Override
+    public String register(Images.Registration r) {
+        software.amazon.awssdk.services.ec2.model.RegisterImageRequest.Builder request =
+                software.amazon.awssdk.services.ec2.model.RegisterImageRequest.builder()
+                        .name(r.name()).description(r.description()).architecture(r.architecture())
+                        .virtualizationType("hvm").rootDeviceName(r.rootDeviceName()).enaSupport(true).sriovNetSupport("simple")
+                        .blockDeviceMappings(BlockDeviceMapping.builder().deviceName(r.rootDeviceName())
+                                .ebs(e -> e.snapshotId(r.snapshotId()).deleteOnTermination(true).volumeType("gp3")).build())
+                        .tagSpecifications(software.amazon.awssdk.services.ec2.model.TagSpecification.builder()
+                                .resourceType(software.amazon.awssdk.services.ec2.model.ResourceType.IMAGE)
+                                .tags(r.tags().entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList())
+                                .build());
+        if (r.bootMode() != null) request.bootMode(r.bootMode());
+        if (r.imdsSupport() != null) request.imdsSupport(r.imdsSupport());
+        if (r.tpmSupport() != null) request.tpmSupport(r.tpmSupport());
+        try {
+            return ec2.registerImage(request.build()).imageId();
+        } catch (AwsServiceException e) {
+            if (e.awsErrorDetails() != null && "InvalidAMIName.Duplicate".equals(e.awsErrorDetails().errorCode())) {
+                throw new Images.DuplicateNameException(r.name(), e);
+            }
+            throw transientOrNot("RegisterImage " + r.snapshotId(), e);
+        } catch (SdkException e) {
+            throw new TransientFailure("RegisterImage " + r.snapshotId() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<ImageView> findByName(String name) {
+        List<Image> images = call("DescribeImages", () -> ec2.describeImages(r -> r.owners("self")
+                .filters(f -> f.name("name").values(name)))).images();
+        return images.stream().findFirst().map(i -> new ImageView(i.imageId(), i.stateAsString(), i.name(),
+                i.blockDeviceMappings().stream().map(BlockDeviceMapping::ebs).filter(Objects::nonNull)
+                        .map(e -> e.snapshotId()).filter(Objects::nonNull).toList()));
+    }
+
+    @Override
     public void tag(List<String> resourceIds, Map<String, String> tags) {
         call("CreateTags", () -> ec2.createTags(r -> r.resources(resourceIds)
                 .tags(tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList())));

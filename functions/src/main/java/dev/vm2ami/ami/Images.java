@@ -15,6 +15,23 @@ public interface Images {
      */
     String copy(String sourceImageId, String name, String description, String kmsKeyId, String clientToken);
 
+    /**
+     * RegisterImage: an EBS-backed hvm AMI from one snapshot, ENA and SR-IOV on, tagged as it is created; throws
+     * {@link DuplicateNameException} when the name is taken.
+     */
+    String register(Registration registration);
+
+    /** This account's AMI of that name in this Region, if any. */
+    Optional<ImageView> findByName(String name);
+
+    /**
+     * @param bootMode    legacy-bios or uefi (null: EC2's default for the architecture)
+     * @param imdsSupport v2.0 or null
+     * @param tpmSupport  v2.0 or null
+     */
+    record Registration(String name, String description, String architecture, String bootMode, String rootDeviceName,
+                        String snapshotId, String imdsSupport, String tpmSupport, Map<String, String> tags) {}
+
     void tag(List<String> resourceIds, Map<String, String> tags);
 
     void deregister(String imageId);

@@ -1,6 +1,7 @@
 package dev.vm2ami.importtask;
 
 import dev.vm2ami.config.Clients;
+import dev.vm2ami.image.verdict.ImportPath;
 import dev.vm2ami.job.ImportJob;
 import dev.vm2ami.job.JobHandler;
 import dev.vm2ami.job.PermissionDenied;
@@ -22,7 +23,7 @@ public final class CheckImportHandler extends JobHandler {
     private final Clock clock;
 
     public CheckImportHandler() {
-        this(new Ec2ImportService(Clients.ec2()), new TaskTracker(ImportStages.measured(), new SecureRandom()),
+        this(new Ec2ImportService(Clients.ec2()), new TaskTracker(ImportStages.measured(), ImportStages.snapshot(), new SecureRandom()),
                 new EventBridgeStageEvents(Clients.eventBridge()), Clock.systemUTC());
     }
 
@@ -45,7 +46,8 @@ public final class CheckImportHandler extends JobHandler {
                 LOG.info("DescribeImportImageTasks is throttled ({}): looking again later", e.code());
                 return tracker.throttled(job, clock.instant());
             }
-            if (e.denied()) throw PermissionDenied.of("ec2:DescribeImportImageTasks", taskId, e.getMessage(), e);
+            if (e.denied()) throw PermissionDenied.of(ImportPath.ofTaskId(taskId) == ImportPath.SNAPSHOT
+                    ? "ec2:DescribeImportSnapshotTasks" : "ec2:DescribeImportImageTasks", taskId, e.getMessage(), e);
             throw new TransientFailure("DescribeImportImageTasks " + taskId + " failed: " + e.getMessage(), e);
         }
         ImportJob.TaskStatus t = next.task();

@@ -125,6 +125,15 @@ public final class FailureCatalog {
     private FailureCatalog() {}
 
     /** The entry matching an AWS message; unknown ClientErrors are client errors, anything else is a server error. */
+    /** ImportImage's refusals of the OS it finds, which ImportSnapshot (a copy of the disk, not judged) does not make. */
+    static final java.util.List<String> SNAPSHOT_PATH_FIXES = java.util.List.of("Unknown OS / Missing OS files",
+            "Unsupported kernel version");
+
+    /** Whether this ImportImage failure is one the snapshot path would not have, for a cloud-ready image. */
+    public static boolean snapshotPathFixes(String awsMessage) {
+        return awsMessage != null && SNAPSHOT_PATH_FIXES.stream().anyMatch(awsMessage::contains);
+    }
+
     public static Classification classify(String awsMessage) {
         String text = awsMessage == null ? "" : awsMessage;
         String lower = text.toLowerCase(Locale.ROOT);

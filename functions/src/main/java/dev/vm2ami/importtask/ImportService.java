@@ -8,7 +8,13 @@ public interface ImportService {
     /** ImportImage; returns the import task id. */
     String startImport(ImportRequest request);
 
-    /** DescribeImportImageTasks for one task; empty when EC2 no longer knows it (tasks are visible for 7 days). */
+    /** ImportSnapshot (the snapshot path: the disk as it is, registered afterwards); returns the import task id. */
+    String startSnapshotImport(ImportRequest request);
+
+    /**
+     * DescribeImportImageTasks, or DescribeImportSnapshotTasks for an {@code import-snap-} id, for one task; empty
+     * when EC2 no longer knows it (tasks are visible for 7 days).
+     */
     Optional<ImportTaskView> describe(String importTaskId);
 
     /** How many import tasks of the account are active in this Region. */
@@ -16,7 +22,7 @@ public interface ImportService {
         return active().size();
     }
 
-    /** The account's active import tasks in this Region, with their tags. */
+    /** The account's active import tasks of both kinds (image and snapshot) in this Region, with their tags. */
     List<ImportTaskView> active();
 
     /** CancelImportTask. */

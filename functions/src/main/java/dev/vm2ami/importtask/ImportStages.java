@@ -20,9 +20,11 @@ public final class ImportStages {
     public record Stage(String name, int seconds, int progressFrom, int progressTo) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    private record Model(List<Stage> stages) {}
+    private record Model(List<Stage> stages, List<Stage> snapshotStages) {}
 
-    private static final ImportStages MEASURED = load();
+    private static final Model MODEL = load();
+    private static final ImportStages MEASURED = new ImportStages(MODEL.stages());
+    private static final ImportStages SNAPSHOT = new ImportStages(MODEL.snapshotStages());
 
     private final List<Stage> stages;
 
@@ -34,10 +36,15 @@ public final class ImportStages {
         return MEASURED;
     }
 
-    private static ImportStages load() {
+    /** The stages of an ImportSnapshot task (only downloading/converting is documented; the file says what is assumed). */
+    public static ImportStages snapshot() {
+        return SNAPSHOT;
+    }
+
+    private static Model load() {
         try (InputStream in = ImportStages.class.getClassLoader().getResourceAsStream(RESOURCE)) {
             if (in == null) throw new IllegalStateException(RESOURCE + " is not on the classpath");
-            return new ImportStages(Json.MAPPER.readValue(in, Model.class).stages());
+            return Json.MAPPER.readValue(in, Model.class);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + RESOURCE, e);
         }

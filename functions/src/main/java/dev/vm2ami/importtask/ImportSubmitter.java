@@ -1,6 +1,7 @@
 package dev.vm2ami.importtask;
 
 import dev.vm2ami.config.PipelineSettings;
+import dev.vm2ami.image.verdict.ImportPath;
 import dev.vm2ami.job.FailureCategory;
 import dev.vm2ami.job.ImportJob;
 import dev.vm2ami.job.Sha256;
@@ -30,6 +31,10 @@ public final class ImportSubmitter {
     public static final String TAG_ATTEMPT = "vm2ami:attempt";
     /** The state machine (so the stack) the task belongs to: a reconciler touches only its own stack's tasks. */
     public static final String TAG_STATE_MACHINE = "vm2ami:state-machine";
+    /** On snapshot tasks: what RegisterImage needs, so that an execution adopting the task registers the same AMI. */
+    public static final String TAG_ARCHITECTURE = "vm2ami:architecture";
+    public static final String TAG_BOOT_MODE = "vm2ami:boot-mode";
+    public static final String TAG_TPM_SUPPORT = "vm2ami:tpm-support";
 
     private final ImportService imports;
     private final PipelineSettings settings;
@@ -60,6 +65,7 @@ public final class ImportSubmitter {
         int quotaWaits = previous == null || previous.admitted() ? 0 : previous.quotaWaits();
         String firstTriedAt = previous != null && !previous.admitted() ? previous.firstTriedAt() : clock.instant().toString();
         String token = clientToken(job.executionName(), attempt);
+        ImportPath path = pathOf(job);
 
         if (settings.maxConcurrentImports() > 0) {
             int active = countActiveOrNull(job);
@@ -72,40 +78,42 @@ public final class ImportSubmitter {
         Optional<String> changed = changedSinceInspection(job.importedObject());
         if (changed.isPresent()) {
             LOG.warn("not importing: {}", changed.get());
-            return job.withSubmission(new ImportJob.Submission(attempt, token, true, quotaWaits, 0, firstTriedAt, null, null))
+            return job.withSubmission(new ImportJob.Submission(attempt, token, true, quotaWaits, 0, firstTriedAt, null, null, path))
                     .withFailure(new ImportJob.Failure(FailureCategory.CLIENT_ERROR, changed.get(),
                             "Nothing to do if the new upload is the one you want: it is imported by its own execution, with its "
                                     + "own notification. Upload each image under a key of its own to import both.", null));
         }
         ImportRequest request = request(job, token, attempt);
+        String api = path == ImportPath.SNAPSHOT ? "ImportSnapshot" : "ImportImage";
         String taskId;
         try {
-            taskId = imports.startImport(request);
+            taskId = path == ImportPath.SNAPSHOT ? imports.startSnapshotImport(request) : imports.startImport(request);
         } catch (ImportApiException e) {
-            if (e.denied()) throw PermissionDenied.of("ec2:ImportImage", null, e.getMessage(), e);
+            if (e.denied()) throw PermissionDenied.of("ec2:" + api, null, e.getMessage(), e);
             if (e.quotaExhausted() || e.throttled()) {
-                LOG.info("ImportImage answered {}: waiting for a free import slot", e.code());
+                LOG.info("{} answered {}: waiting for a free import slot", api, e.code());
                 return notAdmitted(job, attempt, token, quotaWaits + 1, firstTriedAt);
             }
             if (e.serverSide()) {
-                throw new TransientFailure("ImportImage failed on the AWS side for " + job.source().key() + ": " + e.getMessage(), e);
+                throw new TransientFailure(api + " failed on the AWS side for " + job.source().key() + ": " + e.getMessage(), e);
             }
             FailureCatalog.Classification c = FailureCatalog.classify(e.code() + ": " + e.getMessage());
             FailureCategory category = c.category() == FailureCategory.SERVER_ERROR ? FailureCategory.CLIENT_ERROR : c.category();
-            LOG.warn("ImportImage refused the request: {}", e.getMessage());
-            return job.withSubmission(new ImportJob.Submission(attempt, token, true, quotaWaits, 0, firstTriedAt, null, null))
-                    .withFailure(new ImportJob.Failure(category, "ImportImage refused the image: " + c.summary(),
+            LOG.warn("{} refused the request: {}", api, e.getMessage());
+            return job.withSubmission(new ImportJob.Submission(attempt, token, true, quotaWaits, 0, firstTriedAt, null, null, path))
+                    .withFailure(new ImportJob.Failure(category, api + " refused the image: " + c.summary(),
                             c.hint(), e.getMessage()));
         }
         String now = clock.instant().toString();
-        LOG.info("started import task {} (attempt {})", taskId, attempt);
+        LOG.info("started import task {} (attempt {}, {} path)", taskId, attempt, path.value());
         List<ImportJob.Attempt> attempts = new ArrayList<>(job.attempts());
         if (attempts.stream().noneMatch(a -> a.importTaskId().equals(taskId))) {
             attempts.add(new ImportJob.Attempt(attempt, taskId, now, null, null, null));
         }
+        ImportStages stages = path == ImportPath.SNAPSHOT ? ImportStages.snapshot() : ImportStages.measured();
         int firstLook = Math.max(job.timing().minPollSeconds(),
-                (int) Math.min(job.timing().pollSeconds(), ImportStages.measured().all().get(0).seconds() * job.timing().timeScale()));
-        return job.withSubmission(new ImportJob.Submission(attempt, token, true, quotaWaits, 0, firstTriedAt, now, taskId))
+                (int) Math.min(job.timing().pollSeconds(), stages.all().get(0).seconds() * job.timing().timeScale()));
+        return job.withSubmission(new ImportJob.Submission(attempt, token, true, quotaWaits, 0, firstTriedAt, now, taskId, path))
                 .withAttempts(attempts)
                 .withTask(new ImportJob.TaskStatus(taskId, "active", null, null, null, List.of(), List.of(), now, TaskDecision.WAIT,
                         firstLook, null, null, 0, 0));
@@ -143,7 +151,18 @@ public final class ImportSubmitter {
 
     private ImportJob notAdmitted(ImportJob job, int attempt, String token, int quotaWaits, String firstTriedAt) {
         int wait = backoff.seconds(quotaWaits, job.timing().quotaBackoffSeconds(), job.timing().quotaBackoffMaxSeconds());
-        return job.withSubmission(new ImportJob.Submission(attempt, token, false, quotaWaits, wait, firstTriedAt, null, null));
+        return job.withSubmission(new ImportJob.Submission(attempt, token, false, quotaWaits, wait, firstTriedAt, null, null,
+                pathOf(job)));
+    }
+
+    /**
+     * The path of this attempt: the one the previous attempt took or was switched to (after an ImportImage refusal
+     * the snapshot path fixes), else the one the inspection chose.
+     */
+    static ImportPath pathOf(ImportJob job) {
+        if (job.submission() != null && job.submission().importPath() != null) return job.submission().importPath();
+        if (job.inspection() != null && job.inspection().importPath() != null) return job.inspection().importPath();
+        return ImportPath.IMAGE;
     }
 
     ImportRequest request(ImportJob job, String token, int attempt) {
@@ -154,6 +173,11 @@ public final class ImportSubmitter {
         tags.put(TAG_SOURCE_KEY, truncate(job.source().key(), 256));
         tags.put(TAG_ATTEMPT, Integer.toString(attempt));
         tags.put(TAG_STATE_MACHINE, stateMachineArn);
+        if (pathOf(job) == ImportPath.SNAPSHOT) {
+            if (o.architecture() != null) tags.put(TAG_ARCHITECTURE, o.architecture());
+            if (o.bootMode() != null) tags.put(TAG_BOOT_MODE, o.bootMode());
+            if (o.tpmSupport() != null) tags.put(TAG_TPM_SUPPORT, o.tpmSupport());
+        }
         String description = o.description() != null && !o.description().isBlank() ? o.description()
                 : truncate("vm2ami import of s3://" + job.source().bucket() + "/" + job.source().key(), 255);
         // A converted image is imported from the converted object; the tags and description name the upload.

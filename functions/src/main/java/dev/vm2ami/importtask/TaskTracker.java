@@ -1,6 +1,7 @@
 package dev.vm2ami.importtask;
 
 import dev.vm2ami.config.PipelineSettings;
+import dev.vm2ami.image.verdict.ImportPath;
 import dev.vm2ami.job.FailureCategory;
 import dev.vm2ami.job.ImportJob;
 import dev.vm2ami.job.ImportJob.TaskStatus;
@@ -25,12 +26,24 @@ public final class TaskTracker {
     static final int STALL_FLOOR_SECONDS = 3600;
     static final int STALL_FACTOR = 6;
 
-    private final ImportStages stages;
+    private final ImportStages imageStages;
+    private final ImportStages snapshotStages;
     private final RandomGenerator random;
 
+    /** A tracker of ImportImage tasks with these stages (and ImportSnapshot tasks with the snapshot model). */
     public TaskTracker(ImportStages stages, RandomGenerator random) {
-        this.stages = stages;
+        this(stages, ImportStages.snapshot(), random);
+    }
+
+    /** One tracker for both kinds of task: the same stall, retry, quota and deadline rules over each kind's stages. */
+    public TaskTracker(ImportStages imageStages, ImportStages snapshotStages, RandomGenerator random) {
+        this.imageStages = imageStages;
+        this.snapshotStages = snapshotStages;
         this.random = random;
+    }
+
+    private ImportStages stagesOf(String importTaskId) {
+        return ImportPath.ofTaskId(importTaskId) == ImportPath.SNAPSHOT ? snapshotStages : imageStages;
     }
 
     /** The job after looking at its task; {@code view} is empty when EC2 no longer knows the task. */
@@ -116,12 +129,13 @@ public final class TaskTracker {
         if (overdue(job, now, Duration.ZERO)) {
             return job.withTask(cancel(seen, FailureCategory.TIMEOUT.name(), now));
         }
+        ImportStages stages = stagesOf(t.importTaskId());
         Optional<ImportStages.Stage> stage = stages.find(t.statusMessage());
         long stalledFor = Duration.between(Instant.parse(seen.lastChangeAt()), now).toSeconds();
-        if (stalledFor > stallThreshold(stage.map(ImportStages.Stage::name).orElse(t.statusMessage()), timing)) {
+        if (stalledFor > stallThreshold(stages, stage.map(ImportStages.Stage::name).orElse(t.statusMessage()), timing)) {
             return job.withTask(cancel(seen, FailureCategory.STUCK.name(), now));
         }
-        return job.withTask(next(seen, TaskDecision.WAIT, waitSeconds(seen, stage, now, timing)));
+        return job.withTask(next(seen, TaskDecision.WAIT, waitSeconds(stages, seen, stage, now, timing)));
     }
 
     private ImportJob afterDeleted(ImportJob job, TaskStatus seen, ImportTaskView t, Instant now) {
@@ -131,16 +145,33 @@ public final class TaskTracker {
         int attempt = job.submission() == null ? 1 : job.submission().attempt();
         boolean retry = c.category().retryable() && c.category() != FailureCategory.QUOTA
                 && attempt < job.timing().maxAttempts() && !overdue(job, now, Duration.ZERO);
-        if (retry) {
+        boolean toSnapshot = !retry && seen.cancelReason() == null && snapshotPathFixes(job, t, attempts)
+                && !overdue(job, now, Duration.ZERO);
+        if (retry || toSnapshot) {
             TaskStatus retrying = new TaskStatus(seen.importTaskId(), seen.status(), seen.statusMessage(), seen.progress(),
                     seen.imageId(), seen.snapshotIds(), seen.stages(), seen.lastChangeAt(), TaskDecision.RETRY,
-                    Math.max(1, job.timing().retryBackoffSeconds()), null, null, seen.checks(), seen.throttledChecks());
-            return job.withAttempts(attempts).withTask(retrying);
+                    Math.max(1, toSnapshot ? job.timing().minPollSeconds() : job.timing().retryBackoffSeconds()), null, null,
+                    seen.checks(), seen.throttledChecks());
+            ImportJob next = job.withAttempts(attempts).withTask(retrying);
+            // Once, after ImportImage refused an image the snapshot path takes as it is: the next attempt is ImportSnapshot.
+            return toSnapshot ? next.withSubmission(job.submission().withImportPath(ImportPath.SNAPSHOT)) : next;
         }
         ImportJob closed = job.withAttempts(attempts);
         String summary = c.summary();
         if (attempts.size() > 1) summary += " (" + attempts.size() + " attempts: " + attemptSummary(attempts) + ")";
         return fail(closed, seen, now, new FailureCatalog.Classification(c.category(), summary, c.hint(), c.awsMessage()));
+    }
+
+    /**
+     * Whether ImportImage's deterministic refusal is one the snapshot path does not have (it does not judge the OS),
+     * and this image may take it: importMode auto, a cloud-ready image, no snapshot attempt yet.
+     */
+    static boolean snapshotPathFixes(ImportJob job, ImportTaskView t, List<ImportJob.Attempt> attempts) {
+        if (ImportPath.ofTaskId(t.importTaskId()) != ImportPath.IMAGE || job.submission() == null) return false;
+        if (job.image() == null || !"auto".equals(job.image().importMode())) return false;
+        if (job.inspection() == null || !job.inspection().cloudReady()) return false;
+        if (attempts.stream().anyMatch(a -> ImportPath.ofTaskId(a.importTaskId()) == ImportPath.SNAPSHOT)) return false;
+        return FailureCatalog.snapshotPathFixes(t.statusMessage());
     }
 
     /** Why vm2ami cancelled the task, in terms of what the task was doing then (the last active stage it showed). */
@@ -189,8 +220,13 @@ public final class TaskTracker {
         return start != null && now.isAfter(start.plusSeconds(job.timing().deadlineSeconds()).plus(grace));
     }
 
-    /** Seconds without any change after which a task in this stage counts as stuck. */
+    /** Seconds without any change after which an ImportImage task in this stage counts as stuck. */
     public int stallThreshold(String stageName, PipelineSettings.Timing timing) {
+        return stallThreshold(imageStages, stageName, timing);
+    }
+
+    /** Seconds without any change after which a task in this stage (of these stages) counts as stuck. */
+    static int stallThreshold(ImportStages stages, String stageName, PipelineSettings.Timing timing) {
         Integer configured = timing.stallSeconds().get(stageName);
         if (configured == null) configured = timing.stallSeconds().get("*");
         if (configured != null) return configured;
@@ -207,6 +243,11 @@ public final class TaskTracker {
      * soon. When the expected end has passed: twice the minimum.
      */
     int waitSeconds(TaskStatus seen, Optional<ImportStages.Stage> stage, Instant now, PipelineSettings.Timing timing) {
+        return waitSeconds(imageStages, seen, stage, now, timing);
+    }
+
+    static int waitSeconds(ImportStages stages, TaskStatus seen, Optional<ImportStages.Stage> stage, Instant now,
+                           PipelineSettings.Timing timing) {
         double scale = timing.timeScale();
         if (stage.isEmpty() || seen.stages().isEmpty()) {
             return clamp(stages.totalSeconds() * scale / 4, timing);

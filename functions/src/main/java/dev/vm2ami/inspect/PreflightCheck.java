@@ -77,12 +77,12 @@ public final class PreflightCheck {
         BootMode bootMode = BootMode.parse(resolved.options().bootMode()).orElse(null);
         InspectionReport report = inspector.inspect(reader, new InspectionRequest(source.key(), bootMode, objects.extents(source)));
         List<Finding> findings = new ArrayList<>(report.findings());
+        String format = report.format().name();
         Verdict verdict = report.verdict();
         if (resolved.problem().isPresent()) {
             findings.add(FindingCode.INVALID_OPTIONS.finding(resolved.problem().get(), manifestKey));
             verdict = Verdict.REJECT;
         }
-        String format = report.format().name();
         ImportJob.ImageOptions o = resolved.options();
         // What the image says of itself replaces guessing; what its owner said (manifest, metadata, stack) wins.
         Optional<OsFacts> os = report.os();
@@ -90,12 +90,18 @@ public final class PreflightCheck {
         // The path: ImportImage, or ImportSnapshot + RegisterImage for a cloud-ready image ImportImage would refuse.
         ImportPaths.Decision path = ImportPaths.decide(o.importMode(), findings, os, o.bootMode() != null ? o.bootMode() : detectedMode);
         findings = new ArrayList<>(path.findings());
-        if (path.path() == ImportPath.SNAPSHOT) {
-            // The state machine's snapshot path (ImportSnapshot + RegisterImage) is not wired yet: say so instead of
-            // handing ImportImage an image it refuses.
-            findings.add(new Finding(Severity.ERROR, "SNAPSHOT_PATH_NOT_DEPLOYED", "The image takes the snapshot path "
-                    + "(ImportSnapshot and RegisterImage), which this pipeline does not run yet.",
-                    "Import it by hand: aws ec2 import-snapshot, then aws ec2 register-image with its architecture and boot mode."));
+        String registeredMode = o.bootMode() != null ? o.bootMode() : detectedMode;
+        if (path.path() == ImportPath.SNAPSHOT && o.tpmSupport() != null && !"uefi".equals(registeredMode)) {
+            // RegisterImage refuses NitroTPM without UEFI: say so now, not after the import.
+            findings.add(new Finding(Severity.ERROR, "INVALID_OPTIONS", "The image's options are invalid: tpmSupport "
+                    + o.tpmSupport() + " needs boot mode uefi, and the image boots with " + registeredMode + ".",
+                    "Remove tpmSupport, or import a UEFI image (bootMode uefi, an EFI System Partition)."));
+        }
+        if (path.path() == ImportPath.SNAPSHOT && format.equals("OVA")) {
+            // ImportSnapshot takes one disk (VHD, VHDX, VMDK, raw), not a VM package.
+            findings.add(new Finding(Severity.ERROR, "SNAPSHOT_PATH_NOT_OVA", "The image takes the snapshot path "
+                    + "(ImportSnapshot and RegisterImage), which imports one disk (VHD, VHDX, VMDK or raw), not an OVA.",
+                    "Upload the OVA's boot disk (the stream-optimized VMDK inside it: tar -xf vm.ova) instead."));
         }
         // A convertible image stays CONVERT unless something is wrong with it.
         verdict = InspectionReport.verdictOf(findings, report.verdict() == Verdict.CONVERT);

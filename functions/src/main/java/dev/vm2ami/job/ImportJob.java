@@ -138,9 +138,15 @@ public record ImportJob(String executionName, String receivedAt, SourceObject so
      * @param admitted          false while the account's import quota is exhausted
      * @param quotaWaits        how many times ImportImage answered that the quota is exhausted
      * @param retryAfterSeconds how long to wait before asking again
+     * @param importPath        the path of this attempt (ImportImage or ImportSnapshot); null means the inspection's
      */
     public record Submission(int attempt, String clientToken, boolean admitted, int quotaWaits, int retryAfterSeconds,
-                             String firstTriedAt, String submittedAt, String importTaskId) {}
+                             String firstTriedAt, String submittedAt, String importTaskId, ImportPath importPath) {
+        public Submission withImportPath(ImportPath path) {
+            return new Submission(attempt, clientToken, admitted, quotaWaits, retryAfterSeconds, firstTriedAt, submittedAt,
+                    importTaskId, path);
+        }
+    }
 
     /** One import task of this image and how it ended. */
     public record Attempt(int attempt, String importTaskId, String submittedAt, String endedAt, String outcome,

@@ -10,6 +10,7 @@ import dev.vm2ami.image.verdict.Verdict;
 import dev.vm2ami.importtask.FailureCatalog;
 import dev.vm2ami.job.AmiDecision;
 import dev.vm2ami.job.FailureCategory;
+import dev.vm2ami.image.verdict.ImportPath;
 import dev.vm2ami.job.ImportJob;
 import dev.vm2ami.job.PermissionDenied;
 import dev.vm2ami.job.Json;
@@ -49,6 +50,7 @@ public final class NotificationComposer {
         putIfPresent(body, "format", format);
         putIfPresent(body, "team", team);
         putIfPresent(body, "importTaskId", job.importTaskId());
+        if (job.importTaskId() != null) body.put("importPath", ImportPath.ofTaskId(job.importTaskId()).value());
         if (job.ami() != null && SUCCEEDED.equals(status)) {
             body.put("imageId", job.ami().imageId());
             body.put("imageName", job.ami().imageName());
@@ -70,7 +72,9 @@ public final class NotificationComposer {
             });
         }
         if (!job.attempts().isEmpty()) {
-            body.set("attempts", Json.MAPPER.valueToTree(job.attempts()));
+            ArrayNode attempts = Json.MAPPER.valueToTree(job.attempts());
+            attempts.forEach(a -> ((ObjectNode) a).put("importPath", ImportPath.ofTaskId(a.path("importTaskId").asText()).value()));
+            body.set("attempts", attempts);
             body.put("retried", job.attempts().size() > 1);
         }
         if (failure != null) {

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -108,10 +109,16 @@ public final class Reconciler {
         ImportJob job = ImportJob.start(adopter, original != null ? original.receivedAt() : now, source, timing)
                 .withAdoption(new ImportJob.Adoption(task.importTaskId(), execution.map(ExecutionView::name).orElse(null), now))
                 .withSubmission(new ImportJob.Submission(attempt, ImportSubmitter.clientToken(adopter, attempt), true, 0, 0, now,
-                        now, task.importTaskId()))
+                        now, task.importTaskId(), dev.vm2ami.image.verdict.ImportPath.ofTaskId(task.importTaskId())))
                 .withAttempts(List.of(new ImportJob.Attempt(attempt, task.importTaskId(), now, null, null, null)))
                 .withTask(new ImportJob.TaskStatus(task.importTaskId(), task.status(), task.statusMessage(), task.progress(),
                         null, List.of(), List.of(), now, TaskDecision.WAIT, timing.minPollSeconds(), null, null, 0, 0));
+        if (dev.vm2ami.image.verdict.ImportPath.ofTaskId(task.importTaskId()) == dev.vm2ami.image.verdict.ImportPath.SNAPSHOT) {
+            // The adopter registers the snapshot's AMI with what the task was tagged with (the original's job is not kept).
+            Map<String, String> t = task.tags();
+            job = job.withImage(new ImportJob.ImageOptions(null, null, null, t.get(ImportSubmitter.TAG_BOOT_MODE), null, "Linux",
+                    t.get(ImportSubmitter.TAG_ARCHITECTURE), null, null, Map.of(), null, "snapshot", t.get(ImportSubmitter.TAG_TPM_SUPPORT)));
+        }
         try {
             return Json.MAPPER.writeValueAsString(job);
         } catch (JsonProcessingException e) {

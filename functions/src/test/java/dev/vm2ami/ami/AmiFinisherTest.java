@@ -33,6 +33,8 @@ class AmiFinisherTest {
             descriptions.add(description);
             return copies.computeIfAbsent(clientToken, t -> "ami-" + (copies.size() + 1));
         }
+        @Override public String register(Images.Registration registration) { throw new AssertionError("the image path copies"); }
+        @Override public Optional<ImageView> findByName(String name) { return Optional.empty(); }
         @Override public void tag(List<String> resourceIds, Map<String, String> tags) { }
         @Override public void deregister(String imageId) { }
         @Override public void deleteSnapshot(String snapshotId) { }

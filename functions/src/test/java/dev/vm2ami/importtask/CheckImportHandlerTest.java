@@ -32,6 +32,11 @@ class CheckImportHandlerTest {
         }
 
         @Override
+        public String startSnapshotImport(ImportRequest request) {
+            throw new AssertionError("the check step never starts imports");
+        }
+
+        @Override
         public Optional<ImportTaskView> describe(String importTaskId) {
             Object next = answers.removeFirst();
             if (next instanceof ImportApiException e) throw e;
@@ -59,6 +64,84 @@ class CheckImportHandlerTest {
 
     void answer(String fixture) {
         answers.add(Optional.of(Fixtures.describedTask(DIR + fixture + ".json")));
+    }
+
+    /** The fixture's job with these options and inspection facts. */
+    static ImportJob withPath(ImportJob job, String importMode, boolean cloudReady) {
+        com.fasterxml.jackson.databind.node.ObjectNode tree = dev.vm2ami.job.Json.MAPPER.valueToTree(job);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree.path("image")).put("importMode", importMode);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree.path("inspection")).put("cloudReady", cloudReady);
+        try {
+            return dev.vm2ami.job.Json.MAPPER.treeToValue(tree, ImportJob.class);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A job following an ImportSnapshot task. */
+    ImportJob snapshotJob() {
+        ImportJob.TaskStatus t = afterSubmit.task();
+        return afterSubmit.withSubmission(afterSubmit.submission().withImportPath(dev.vm2ami.image.verdict.ImportPath.SNAPSHOT))
+                .withAttempts(List.of(new ImportJob.Attempt(1, "import-snap-0c1", "2026-11-23T10:00:05Z", null, null, null)))
+                .withTask(new ImportJob.TaskStatus("import-snap-0c1", "active", null, null, null, List.of(), List.of(),
+                        t.lastChangeAt(), TaskDecision.WAIT, 30, null, null, 0, 0));
+    }
+
+    void answerSnapshot(String status, String message, Integer progress, String snapshotId) {
+        answers.add(Optional.of(new ImportTaskView("import-snap-0c1", status, message, progress, null,
+                snapshotId == null ? List.of() : List.of(snapshotId), Map.of())));
+    }
+
+    @Test
+    void anUnknownOsFromImportImageIsRetriedOnceOnTheSnapshotPathForACloudReadyImage() {
+        answer("deleted-unknown-os");
+
+        ImportJob next = at("2026-11-23T10:20:00Z").handle(withPath(afterSubmit, "auto", true));
+
+        assertThat(next.task().next()).isEqualTo(TaskDecision.RETRY);
+        assertThat(next.failure()).isNull();
+        assertThat(next.submission().importPath()).isEqualTo(dev.vm2ami.image.verdict.ImportPath.SNAPSHOT);
+        assertThat(next.attempts()).singleElement().satisfies(a -> assertThat(a.outcome()).isEqualTo("CLIENT_ERROR"));
+    }
+
+    @Test
+    void anUnknownOsFailsAtOnceWhenTheImageAskedForImportImageOrIsNotCloudReady() {
+        answer("deleted-unknown-os");
+        answer("deleted-unknown-os");
+
+        ImportJob image = at("2026-11-23T10:20:00Z").handle(withPath(afterSubmit, "image", true));
+        ImportJob notReady = at("2026-11-23T10:20:00Z").handle(withPath(afterSubmit, "auto", false));
+
+        assertThat(image.task().next()).isEqualTo(TaskDecision.FAIL);
+        assertThat(image.failure().category()).isEqualTo(FailureCategory.CLIENT_ERROR);
+        assertThat(notReady.task().next()).isEqualTo(TaskDecision.FAIL);
+    }
+
+    @Test
+    void aSnapshotTaskIsFollowedThroughItsOwnStagesToItsSnapshot() {
+        answerSnapshot("active", "downloading/converting", 22, null);
+        answerSnapshot("completed", "completed", null, "snap-0imported");
+
+        ImportJob first = at("2026-11-23T10:02:00Z").handle(snapshotJob());
+        ImportJob done = at("2026-11-23T10:12:00Z").handle(first);
+
+        assertThat(first.task().next()).isEqualTo(TaskDecision.WAIT);
+        assertThat(first.task().nextCheckSeconds()).isBetween(15, 120);
+        assertThat(done.task().next()).isEqualTo(TaskDecision.FINISH);
+        assertThat(done.task().snapshotIds()).containsExactly("snap-0imported");
+        assertThat(done.attempts()).singleElement().satisfies(a -> assertThat(a.outcome()).isEqualTo("COMPLETED"));
+    }
+
+    @Test
+    void aSnapshotTaskThatSticksIsCancelledAsStuckByTheSameRules() {
+        answerSnapshot("active", "downloading/converting", 40, null);
+        answerSnapshot("active", "downloading/converting", 40, null);
+
+        ImportJob first = at("2026-11-23T10:02:00Z").handle(snapshotJob());
+        ImportJob stuck = at("2026-11-23T11:02:01Z").handle(first);
+
+        assertThat(stuck.task().next()).isEqualTo(TaskDecision.CANCEL);
+        assertThat(stuck.task().cancelReason()).isEqualTo("STUCK");
     }
 
     @Test
@@ -155,7 +238,7 @@ class CheckImportHandlerTest {
         answer("deleted-server-error");
         ImportJob.Submission s = afterSubmit.submission();
         ImportJob third = afterSubmit.withSubmission(new ImportJob.Submission(3, s.clientToken(), true, 0, 0, s.firstTriedAt(),
-                s.submittedAt(), s.importTaskId())).withAttempts(List.of(
+                s.submittedAt(), s.importTaskId(), null)).withAttempts(List.of(
                 new ImportJob.Attempt(1, "import-ami-01", "2026-11-23T09:00:00Z", "2026-11-23T09:10:00Z", "SERVER_ERROR", "ServerError: x"),
                 new ImportJob.Attempt(2, "import-ami-02", "2026-11-23T09:12:00Z", "2026-11-23T09:20:00Z", "SERVER_ERROR", "ServerError: x"),
                 new ImportJob.Attempt(3, s.importTaskId(), s.submittedAt(), null, null, null)));

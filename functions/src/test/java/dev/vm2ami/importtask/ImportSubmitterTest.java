@@ -28,6 +28,7 @@ class ImportSubmitterTest {
     final Deque<Object> answers = new ArrayDeque<>();
     int active;
 
+    final List<ImportRequest> snapshotRequests = new ArrayList<>();
     final ImportService imports = new ImportService() {
         @Override
         public String startImport(ImportRequest request) {
@@ -35,6 +36,12 @@ class ImportSubmitterTest {
             Object next = answers.removeFirst();
             if (next instanceof RuntimeException e) throw e;
             return (String) next;
+        }
+
+        @Override
+        public String startSnapshotImport(ImportRequest request) {
+            snapshotRequests.add(request);
+            return startImport(request);
         }
 
         @Override
@@ -70,6 +77,27 @@ class ImportSubmitterTest {
 
     ImportSubmitter submitter() {
         return submitter(PipelineSettings.defaults().withVmimportRoleName("vm2ami-prod-vmimport"));
+    }
+
+    @Test
+    void takesTheSnapshotPathTheInspectionChoseAndKeepsItForTheNextAttempt() throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode tree = dev.vm2ami.job.Json.MAPPER.valueToTree(inspected);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree.path("inspection")).put("importPath", "SNAPSHOT");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree.path("image")).put("architecture", "arm64");
+        ImportJob snapshotJob = dev.vm2ami.job.Json.MAPPER.treeToValue(tree, ImportJob.class);
+        answers.add("import-snap-1");
+
+        ImportJob job = submitter().submit(snapshotJob);
+
+        assertThat(snapshotRequests).singleElement().satisfies(r -> {
+            assertThat(r.roleName()).isEqualTo("vm2ami-prod-vmimport");
+            assertThat(r.taskTags()).containsKey(ImportSubmitter.TAG_EXECUTION);
+            assertThat(r.taskTags()).containsEntry(ImportSubmitter.TAG_ARCHITECTURE, "arm64")
+                    .containsEntry(ImportSubmitter.TAG_BOOT_MODE, "legacy-bios");
+        });
+        assertThat(job.submission().importPath()).isEqualTo(dev.vm2ami.image.verdict.ImportPath.SNAPSHOT);
+        assertThat(job.task().importTaskId()).isEqualTo("import-snap-1");
+        assertThat(ImportSubmitter.pathOf(job)).isEqualTo(dev.vm2ami.image.verdict.ImportPath.SNAPSHOT);
     }
 
     @Test

@@ -66,7 +66,7 @@ class PollingCostBenchmark {
         PipelineSettings.Timing timing = PipelineSettings.Timing.aws();
         ImportJob job = ImportJob.start("sim", T0.toString(), new ImportJob.SourceObject("b", "k", "v", "e", 1L, "s", null), timing)
                 .withAttempts(List.of(new ImportJob.Attempt(1, "import-ami-sim", T0.toString(), null, null, null)))
-                .withSubmission(new ImportJob.Submission(1, "t", true, 0, 0, T0.toString(), T0.toString(), "import-ami-sim"));
+                .withSubmission(new ImportJob.Submission(1, "t", true, 0, 0, T0.toString(), T0.toString(), "import-ami-sim", null));
         double t = Math.max(timing.minPollSeconds(), Math.min(timing.pollSeconds(), STAGES.all().get(0).seconds()));
         int looks = 0;
         while (true) {

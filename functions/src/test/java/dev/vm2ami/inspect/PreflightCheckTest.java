@@ -274,7 +274,18 @@ class PreflightCheckTest {
         assertThat(job.image().architecture()).isEqualTo("arm64");
         assertThat(job.image().bootMode()).isEqualTo("uefi");
         assertThat(codes(job)).contains("SNAPSHOT_PATH").doesNotContain("ARCHITECTURE_NOT_IMPORTABLE");
-        assertThat(codes(job)).as("until the state machine runs the snapshot path").contains("SNAPSHOT_PATH_NOT_DEPLOYED");
+    }
+
+    @Test
+    void rejectsNitroTpmForASnapshotPathImageThatBootsWithBios() {
+        images.put("disks/alpine.raw", dev.vm2ami.sampleimages.SparseImage.of(dev.vm2ami.sampleimages.SampleImages.alpine()));
+        texts.put("disks/alpine.raw.vm2ami.json", "{\"importMode\": \"snapshot\", \"tpmSupport\": \"v2.0\"}");
+
+        ImportJob job = check.run(jobFor("disks/alpine.raw"));
+
+        assertThat(job.inspection().verdict()).isEqualTo(Verdict.REJECT);
+        assertThat(job.inspection().findings()).filteredOn(f -> f.code().equals("INVALID_OPTIONS")).singleElement()
+                .satisfies(f -> assertThat(f.message()).contains("tpmSupport v2.0 needs boot mode uefi").contains("legacy-bios"));
     }
 
     @Test

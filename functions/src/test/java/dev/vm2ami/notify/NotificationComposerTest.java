@@ -34,6 +34,26 @@ class NotificationComposerTest {
     }
 
     @Test
+    void namesThePathOfTheImportAndOfEachAttempt() throws Exception {
+        ImportJob job = succeeded();
+        ImportJob.TaskStatus t = job.task();
+        ImportJob snapshot = job.withTask(new ImportJob.TaskStatus("import-snap-0b2", "completed", null, null, null, List.of("snap-0new"),
+                        t.stages(), t.lastChangeAt(), TaskDecision.FINISH, 0, null, null, 3, 0))
+                .withAttempts(List.of(new ImportJob.Attempt(1, "import-ami-0a1", "2026-11-23T10:00:05Z", "2026-11-23T10:10:00Z",
+                                "CLIENT_ERROR", "ClientError: Unknown OS / Missing OS files."),
+                        new ImportJob.Attempt(2, "import-snap-0b2", "2026-11-23T10:10:05Z", "2026-11-23T10:20:00Z", "COMPLETED", null)));
+
+        JsonNode image = body(composer.compose(job, now));
+        JsonNode b = body(composer.compose(snapshot, now));
+
+        assertThat(image.path("importPath").asText()).isEqualTo("image");
+        assertThat(b.path("importPath").asText()).isEqualTo("snapshot");
+        assertThat(b.path("importTaskId").asText()).isEqualTo("import-snap-0b2");
+        assertThat(b.path("attempts")).extracting(a -> a.path("importPath").asText()).containsExactly("image", "snapshot");
+        assertThat(b.path("retried").asBoolean()).isTrue();
+    }
+
+    @Test
     void aSuccessCarriesTheAmiItsSnapshotsTheDurationAndTheStageTimeline() throws Exception {
         ImportJob job = composer.compose(succeeded(), now);
 

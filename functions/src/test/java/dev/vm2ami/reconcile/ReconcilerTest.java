@@ -34,6 +34,11 @@ class ReconcilerTest {
         }
 
         @Override
+        public String startSnapshotImport(ImportRequest request) {
+            throw new AssertionError("the reconciler never starts imports");
+        }
+
+        @Override
         public Optional<ImportTaskView> describe(String importTaskId) {
             throw new AssertionError("not used");
         }
@@ -129,6 +134,22 @@ class ReconcilerTest {
         assertThat(job.receivedAt()).isEqualTo("2026-11-23T11:00:00Z");
         assertThat(job.submission().attempt()).isEqualTo(2);
         assertThat(job.task().next()).isEqualTo(TaskDecision.WAIT);
+    }
+
+    @Test
+    void anAdoptedSnapshotTaskCarriesWhatRegisterImageNeedsFromTheTasksTags() throws Exception {
+        ImportTaskView t = task("import-snap-3", "a-raw-3");
+        Map<String, String> tags = new java.util.HashMap<>(t.tags());
+        tags.put(ImportSubmitter.TAG_ARCHITECTURE, "arm64");
+        tags.put(ImportSubmitter.TAG_BOOT_MODE, "uefi");
+        active.add(new ImportTaskView(t.importTaskId(), t.status(), "downloading/converting", 30, null, List.of(), tags));
+
+        reconciler("adopt").reconcile();
+
+        ImportJob job = Json.MAPPER.readValue(started.get(Reconciler.adoptionName("a-raw-3", "import-snap-3")), ImportJob.class);
+        assertThat(job.submission().importPath()).isEqualTo(dev.vm2ami.image.verdict.ImportPath.SNAPSHOT);
+        assertThat(job.image().architecture()).isEqualTo("arm64");
+        assertThat(job.image().bootMode()).isEqualTo("uefi");
     }
 
     @Test

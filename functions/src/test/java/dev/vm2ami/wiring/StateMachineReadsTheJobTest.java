@@ -68,9 +68,23 @@ class StateMachineReadsTheJobTest {
             String next = routes.getOrDefault(d.name(), states.path("Decide").path("Default").asText());
             assertThat(states.has(next)).as(d + " -> " + next).isTrue();
         }
-        assertThat(routes).containsEntry("WAIT", "WaitForImport").containsEntry("FINISH", "Finish")
+        assertThat(routes).containsEntry("WAIT", "WaitForImport").containsEntry("FINISH", "ImportPath")
                 .containsEntry("CANCEL", "CancelImport").containsEntry("RETRY", "WaitBeforeRetry").doesNotContainKey("FAIL");
         assertThat(states.path("Decide").path("Default").asText()).isEqualTo("ComposeNotification");
+    }
+
+    @Test
+    void aCompletedSnapshotTaskIsRegisteredOnceThenFinishedLikeAnImageTask() {
+        JsonNode path = states.path("ImportPath");
+        assertThat(path.path("Choices").get(0).path("Variable").asText()).isEqualTo("$.ami");
+        assertThat(path.path("Choices").get(0).path("Next").asText()).isEqualTo("Finish");
+        assertThat(path.path("Choices").get(1).path("StringMatches").asText())
+                .isEqualTo(dev.vm2ami.image.verdict.ImportPath.SNAPSHOT.taskIdPrefix() + "*");
+        assertThat(path.path("Choices").get(1).path("Next").asText()).isEqualTo("Register");
+        assertThat(path.path("Default").asText()).isEqualTo("Finish");
+        assertThat(states.path("Register").path("Next").asText()).isEqualTo("Finish");
+        assertThat(states.path("Register").path("Parameters").path("FunctionName").asText())
+                .isEqualTo("${" + PipelineFunction.REGISTER.aslPlaceholder().orElseThrow() + "}");
     }
 
     @Test

@@ -46,6 +46,10 @@ final class Arns {
         return ec2("import-image-task/*", true);
     }
 
+    String importSnapshotTasks() {
+        return ec2("import-snapshot-task/*", true);
+    }
+
     String stateMachine(String name) {
         return stack.formatArn(ArnComponents.builder().service("states").resource("stateMachine")
                 .resourceName(name).arnFormat(ArnFormat.COLON_RESOURCE_NAME).build());

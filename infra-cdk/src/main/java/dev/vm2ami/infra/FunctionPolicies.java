@@ -27,7 +27,7 @@ record FunctionPolicies(Arns arns, String bucketArn, String imagePrefix, String 
     static final String OWN_TAG = "vm2ami:execution";
 
     /** The actions with no resource-level permissions, allowed on {@code *}. */
-    static final List<String> UNSCOPED_ACTIONS = List.of("ec2:DescribeImportImageTasks", "ec2:DescribeImages",
+    static final List<String> UNSCOPED_ACTIONS = List.of("ec2:DescribeImportImageTasks", "ec2:DescribeImportSnapshotTasks", "ec2:DescribeImages",
             "ec2:DescribeSnapshots");
     /** EC2 needs these on the operator's key to copy an AMI whose snapshots it encrypts (EBS encryption). */
     static final List<String> EBS_KMS_ACTIONS = List.of("kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey",
@@ -53,12 +53,25 @@ record FunctionPolicies(Arns arns, String bucketArn, String imagePrefix, String 
                 out.add(PolicyStatement.Builder.create().actions(List.of("ec2:CreateTags"))
                         .resources(List.of(arns.importImageTasks()))
                         .conditions(Map.of("StringEquals", Map.of("ec2:CreateAction", "ImportImage"))).build());
+                // The snapshot path: ImportSnapshot creates an import task and, in the end, a snapshot.
+                out.add(allow(List.of("ec2:ImportSnapshot"), arns.importSnapshotTasks(), arns.snapshots()));
+                out.add(PolicyStatement.Builder.create().actions(List.of("ec2:CreateTags"))
+                        .resources(List.of(arns.importSnapshotTasks()))
+                        .conditions(Map.of("StringEquals", Map.of("ec2:CreateAction", "ImportSnapshot"))).build());
                 out.add(allow(List.of("iam:PassRole"), vmImportRoleArn));
                 // ImportImage reads the key's latest version: the step first checks it is the version inspected
                 // (HeadObject), listing exactly that key to tell a deleted image from a denied one.
                 out.add(allow(List.of("s3:GetObject"), imagesAndConverted()));
                 out.add(listExactly());
-                out.add(allow(List.of("ec2:DescribeImportImageTasks"), "*"));
+                out.add(allow(List.of("ec2:DescribeImportImageTasks", "ec2:DescribeImportSnapshotTasks"), "*"));
+            }
+            case REGISTER -> {
+                // RegisterImage from the imported snapshot, tagging the AMI as it is created.
+                out.add(allow(List.of("ec2:RegisterImage"), arns.images(), arns.snapshots()));
+                out.add(PolicyStatement.Builder.create().actions(List.of("ec2:CreateTags"))
+                        .resources(List.of(arns.images()))
+                        .conditions(Map.of("StringEquals", Map.of("ec2:CreateAction", "RegisterImage"))).build());
+                out.add(allow(List.of("ec2:DescribeImages"), "*"));
             }
             case CONVERT -> {
                 // Reads the image by version (a split VMDK's extents beside it, found by HeadObject and an exact listing),
@@ -69,7 +82,7 @@ record FunctionPolicies(Arns arns, String bucketArn, String imagePrefix, String 
                 kmsKeyArn.ifPresent(key -> out.add(viaService(allow(List.of("kms:Decrypt", "kms:GenerateDataKey"), key), "s3")));
             }
             case CHECK -> {
-                out.add(allow(List.of("ec2:DescribeImportImageTasks"), "*"));
+                out.add(allow(List.of("ec2:DescribeImportImageTasks", "ec2:DescribeImportSnapshotTasks"), "*"));
                 // Each stage change of an import, as an event on the default bus (ImportEvents).
                 out.add(allow(List.of("events:PutEvents"), arns.eventBus(ImportEvents.EVENT_BUS)));
             }
@@ -109,8 +122,8 @@ record FunctionPolicies(Arns arns, String bucketArn, String imagePrefix, String 
             }
             case NOTIFY -> { } // composes a message; Step Functions publishes it
             case RECONCILE -> {
-                out.add(allow(List.of("ec2:DescribeImportImageTasks"), "*"));
-                out.add(allow(List.of("ec2:CancelImportTask"), arns.importImageTasks()));
+                out.add(allow(List.of("ec2:DescribeImportImageTasks", "ec2:DescribeImportSnapshotTasks"), "*"));
+                out.add(allow(List.of("ec2:CancelImportTask"), arns.importImageTasks(), arns.importSnapshotTasks()));
                 out.add(allow(List.of("states:ListExecutions", "states:StartExecution"), stateMachineArn));
                 out.add(allow(List.of("states:DescribeExecution"), executionsArn));
             }

@@ -48,7 +48,7 @@ final class ImportStateMachine extends Construct {
         substitutions.put(StateMachineDefinition.TOPIC_PLACEHOLDER, topic.getTopicArn());
         role.addToPrincipalPolicy(allow(List.of("sns:Publish"), topic.getTopicArn()));
         role.addToPrincipalPolicy(allow(List.of("kms:GenerateDataKey", "kms:Decrypt"), topicKey.getKeyArn()));
-        role.addToPrincipalPolicy(allow(List.of("ec2:CancelImportTask"), arns.importImageTasks()));
+        role.addToPrincipalPolicy(allow(List.of("ec2:CancelImportTask"), arns.importImageTasks(), arns.importSnapshotTasks()));
 
         LogGroup logs = LogGroup.Builder.create(this, "Logs")
                 // Step Functions logs to /aws/vendedlogs/ without growing the account's log resource policy.
@@ -71,8 +71,8 @@ final class ImportStateMachine extends Construct {
                 .build();
     }
 
-    private static PolicyStatement allow(List<String> actions, String resource) {
-        return PolicyStatement.Builder.create().actions(actions).resources(List.of(resource)).build();
+    private static PolicyStatement allow(List<String> actions, String... resources) {
+        return PolicyStatement.Builder.create().actions(actions).resources(List.of(resources)).build();
     }
 
     StateMachine stateMachine() {

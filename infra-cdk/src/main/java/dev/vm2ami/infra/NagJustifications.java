@@ -34,8 +34,8 @@ final class NagJustifications {
                             + "(maven.compiler.release 21); a newer runtime is a deliberate upgrade, not a default.")));
             List<NagPackSuppression> wildcards = new ArrayList<>();
             wildcards.add(wildcard(switch (f) {
-                case SUBMIT, CHECK, RECONCILE -> XRAY + "; nor has ec2:DescribeImportImageTasks.";
-                case COPY, DISTRIBUTE -> XRAY + "; nor has ec2:DescribeImages.";
+                case SUBMIT, CHECK, RECONCILE -> XRAY + "; nor have ec2:DescribeImportImageTasks and ec2:DescribeImportSnapshotTasks.";
+                case REGISTER, COPY, DISTRIBUTE -> XRAY + "; nor has ec2:DescribeImages.";
                 case FINISH -> XRAY + "; nor have ec2:DescribeImages and ec2:DescribeSnapshots.";
                 default -> XRAY + ".";
             }, "Resource::*"));
@@ -46,9 +46,11 @@ final class NagJustifications {
                 case CONVERT -> wildcards.add(wildcard("Reads any image under the image prefix and writes its conversion "
                         + "under the converted prefix; object names are not known in advance.", objects, converted));
                 case SUBMIT -> {
-                    wildcards.add(wildcard("ImportImage creates an import task and an AMI whose ids EC2 "
-                            + "assigns; the ARNs are limited to this region (and this account for the task).",
-                            pattern(arn("ec2", true, "import-image-task/*")), pattern(arn("ec2", false, "image/*"))));
+                    wildcards.add(wildcard("ImportImage creates an import task and an AMI, ImportSnapshot an import task "
+                            + "and a snapshot, whose ids EC2 assigns; the ARNs are limited to this region (and this account "
+                            + "for the tasks).",
+                            pattern(arn("ec2", true, "import-image-task/*")), pattern(arn("ec2", false, "image/*")),
+                            pattern(arn("ec2", true, "import-snapshot-task/*")), pattern(arn("ec2", false, "snapshot/*"))));
                     wildcards.add(wildcard("Checks (HeadObject) that an image's key still holds the version inspected "
                             + "before ImportImage reads it; any image under the image prefix or converted from one, names "
                             + "not known in advance.", objects, converted));
@@ -71,9 +73,13 @@ final class NagJustifications {
                         + "parameters of this account in those regions.",
                         pattern(anyRegionArn("ec2", false, "image/*")), pattern(anyRegionArn("ec2", false, "snapshot/*")),
                         pattern(anyRegionArn("ssm", true, "parameter/*"))));
+                case REGISTER -> wildcards.add(wildcard("Registers an AMI (whose id EC2 assigns) from the snapshot an "
+                        + "import created (its id not known in advance). Limited to this region.",
+                        pattern(arn("ec2", false, "image/*")), pattern(arn("ec2", false, "snapshot/*"))));
                 case RECONCILE -> wildcards.add(wildcard("Cancels orphaned import tasks of this account and region and "
                         + "describes the executions of this stack's state machine only.",
-                        pattern(arn("ec2", true, "import-image-task/*")), pattern(executions)));
+                        pattern(arn("ec2", true, "import-image-task/*")), pattern(arn("ec2", true, "import-snapshot-task/*")),
+                        pattern(executions)));
                 default -> { }
             }
             NagSuppressions.addResourceSuppressions(functions.role(f), wildcards, true);
@@ -83,7 +89,7 @@ final class NagJustifications {
                 "Step Functions' log delivery (logs:*LogDelivery, logs:PutResourcePolicy, logs:Describe*) and X-Ray "
                         + "tracing calls have no resource-level permissions; CancelImportTask is limited to this "
                         + "account's and region's import tasks, whose ids EC2 assigns.",
-                "Resource::*", pattern(arn("ec2", true, "import-image-task/*")))), true);
+                "Resource::*", pattern(arn("ec2", true, "import-image-task/*")), pattern(arn("ec2", true, "import-snapshot-task/*")))), true);
 
         NagSuppressions.addResourceSuppressions(vmImportRole.role(), List.of(wildcard(
                 "The permissions the VM Import/Export user guide requires of its service role (ec2:Describe* on *, "

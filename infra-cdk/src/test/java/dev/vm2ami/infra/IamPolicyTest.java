@@ -18,13 +18,15 @@ class IamPolicyTest {
     static final String SM = "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:vm2ami-import-image";
     static final String EXECUTIONS = "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:vm2ami-import-image:*";
     static final String TASKS = "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:import-image-task/*";
+    static final String SNAPSHOT_TASKS = "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:import-snapshot-task/*";
     static final String IMAGES = "arn:${AWS::Partition}:ec2:${AWS::Region}::image/*";
     static final String SNAPSHOTS = "arn:${AWS::Partition}:ec2:${AWS::Region}::snapshot/*";
     static final String KEY = (String) Synthesized.OPTIONS.get("kmsKeyArn");
 
     /** Actions AWS offers no resource-level permissions for: the only ones allowed on "*". */
     static final Set<String> UNSCOPED = Set.of(
-            "ec2:Describe*", "ec2:DescribeImportImageTasks", "ec2:DescribeImages", "ec2:DescribeSnapshots",
+            "ec2:Describe*", "ec2:DescribeImportImageTasks", "ec2:DescribeImportSnapshotTasks", "ec2:DescribeImages",
+            "ec2:DescribeSnapshots",
             "xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets",
             // Step Functions' log delivery to CloudWatch Logs (documented with "*").
             "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
@@ -101,14 +103,18 @@ class IamPolicyTest {
     void submitMayImportTagItsTasksAndPassTheVmImportRoleOnly() {
         assertThat(permissions(PipelineFunction.SUBMIT, defaults)).isEqualTo(withBasics(PipelineFunction.SUBMIT, defaults, Map.of(
                 "ec2:ImportImage", Set.of(TASKS, IMAGES),
-                "ec2:CreateTags", Set.of(TASKS),
+                "ec2:ImportSnapshot", Set.of(SNAPSHOT_TASKS, SNAPSHOTS),
+                "ec2:CreateTags", Set.of(TASKS, SNAPSHOT_TASKS),
                 "iam:PassRole", Set.of(vmImportRole() + ".Arn"),
                 "ec2:DescribeImportImageTasks", Set.of("*"),
+                "ec2:DescribeImportSnapshotTasks", Set.of("*"),
                 // Checks the key still holds the version inspected before ImportImage reads it.
                 "s3:GetObject", Set.of(bucket() + ".Arn/*"),
                 "s3:ListBucket", Set.of(bucket() + ".Arn"))));
-        assertThat(statement(defaults, PipelineFunction.SUBMIT, "ec2:CreateTags").conditions())
-                .isEqualTo(Map.of("StringEquals", Map.of("ec2:CreateAction", "ImportImage")));
+        assertThat(defaults.statementsOfFunction(PipelineFunction.SUBMIT).stream().filter(st -> st.actions().contains("ec2:CreateTags"))
+                .map(st -> st.resources() + " " + st.conditions()).toList()).containsExactlyInAnyOrder(
+                List.of(TASKS) + " " + Map.of("StringEquals", Map.of("ec2:CreateAction", "ImportImage")),
+                List.of(SNAPSHOT_TASKS) + " " + Map.of("StringEquals", Map.of("ec2:CreateAction", "ImportSnapshot")));
         assertThat(statement(withOptions, PipelineFunction.SUBMIT, "s3:ListBucket").conditions())
                 .isEqualTo(Map.of("StringLike", Map.of("s3:prefix", List.of("incoming/*", "converted/*"))));
     }
@@ -116,8 +122,16 @@ class IamPolicyTest {
     @Test
     void checkMayOnlyDescribeImportTasksAndPutStageEventsOnTheDefaultBus() {
         assertThat(permissions(PipelineFunction.CHECK, defaults)).isEqualTo(withBasics(PipelineFunction.CHECK, defaults,
-                Map.of("ec2:DescribeImportImageTasks", Set.of("*"),
+                Map.of("ec2:DescribeImportImageTasks", Set.of("*"), "ec2:DescribeImportSnapshotTasks", Set.of("*"),
                         "events:PutEvents", Set.of("arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default"))));
+    }
+
+    @Test
+    void registerMayRegisterImagesFromSnapshotsAndTagThemAsTheyAreCreatedOnly() {
+        assertThat(permissions(PipelineFunction.REGISTER, defaults)).isEqualTo(withBasics(PipelineFunction.REGISTER, defaults, Map.of(
+                "ec2:RegisterImage", Set.of(IMAGES, SNAPSHOTS), "ec2:CreateTags", Set.of(IMAGES), "ec2:DescribeImages", Set.of("*"))));
+        assertThat(statement(defaults, PipelineFunction.REGISTER, "ec2:CreateTags").conditions())
+                .isEqualTo(Map.of("StringEquals", Map.of("ec2:CreateAction", "RegisterImage")));
     }
 
     @Test
@@ -183,7 +197,8 @@ class IamPolicyTest {
     @Test
     void reconcileMayFindAndCancelOrphanedTasksAndStartExecutions() {
         assertThat(permissions(PipelineFunction.RECONCILE, defaults)).isEqualTo(withBasics(PipelineFunction.RECONCILE, defaults, Map.of(
-                "ec2:DescribeImportImageTasks", Set.of("*"), "ec2:CancelImportTask", Set.of(TASKS),
+                "ec2:DescribeImportImageTasks", Set.of("*"), "ec2:DescribeImportSnapshotTasks", Set.of("*"),
+                "ec2:CancelImportTask", Set.of(TASKS, SNAPSHOT_TASKS),
                 "states:ListExecutions", Set.of(SM), "states:StartExecution", Set.of(SM),
                 "states:DescribeExecution", Set.of(EXECUTIONS))));
     }
@@ -202,7 +217,7 @@ class IamPolicyTest {
     }
 
     @Test
-    void stateMachineMayInvokeItsFivePublishAndCancelOnly() {
+    void stateMachineMayInvokeItsSixPublishAndCancelOnly() {
         String role = TemplateJson.render(defaults.ofType("AWS::StepFunctions::StateMachine").values().iterator().next()
                 .get("RoleArn")).replace(".Arn", "");
         Map<String, Set<String>> granted = permissions(defaults.statementsOfRole(role));
@@ -212,7 +227,7 @@ class IamPolicyTest {
                 .containsEntry("sns:Publish", Set.of(topic("vm2ami-notifications")))
                 .containsEntry("kms:GenerateDataKey", Set.of(topicKey() + ".Arn"))
                 .containsEntry("kms:Decrypt", Set.of(topicKey() + ".Arn"))
-                .containsEntry("ec2:CancelImportTask", Set.of(TASKS));
+                .containsEntry("ec2:CancelImportTask", Set.of(TASKS, SNAPSHOT_TASKS));
         assertThat(granted.keySet()).allMatch(a -> Stream.of("lambda:InvokeFunction", "sns:Publish", "kms:", "ec2:CancelImportTask",
                 "xray:", "logs:").anyMatch(a::startsWith));
     }

@@ -42,6 +42,12 @@ public record InspectionReport(DiskFormat format, Verdict verdict, List<Finding>
         this(format, verdict, findings, partitions, bytesRead, rangeRequests, virtualSize, disks, Optional.empty(), List.of(), Optional.empty());
     }
 
+    /** The same report with other findings and verdict (the findings as they stand for an import path). */
+    public InspectionReport withFindings(List<Finding> newFindings, Verdict newVerdict) {
+        return new InspectionReport(format, newVerdict, newFindings, partitions, bytesRead, rangeRequests, virtualSize, disks,
+                conversion, systems, bootMode);
+    }
+
     /** The operating system of the boot disk (the first, when there are several). */
     public Optional<OsFacts> os() {
         return systems.stream().findFirst();

@@ -14,6 +14,8 @@ import dev.vm2ami.image.read.FileRangeReader;
 import dev.vm2ami.image.verdict.BootMode;
 import dev.vm2ami.image.verdict.DiskInfo;
 import dev.vm2ami.image.verdict.ImageInspector;
+import dev.vm2ami.image.verdict.ImportPath;
+import dev.vm2ami.image.verdict.ImportPaths;
 import dev.vm2ami.image.verdict.InspectionReport;
 import dev.vm2ami.image.verdict.InspectionRequest;
 import dev.vm2ami.image.verdict.PartitionInfo;
@@ -65,7 +67,11 @@ final class CheckCommand implements Callable<Integer> {
             description = "The boot mode the import will request: legacy-bios or uefi. Without it, the check detects the one the disk boots with (legacy-bios when it boots both ways), as the pipeline does.")
     BootMode bootMode;
 
-    @Option(names = "--json", description = "Print one JSON object per file per line (file, format, verdict, bootMode, os, findings, partitions, disks, virtualSize, bytesRead, rangeRequests) instead of text.")
+    @Option(names = "--import-mode", paramLabel = "MODE",
+            description = "The image's importMode: image (ImportImage), snapshot (ImportSnapshot + RegisterImage) or auto (default: the path the pipeline picks, the snapshot path for a cloud-ready image ImportImage would refuse).")
+    String importMode = ImportPaths.AUTO;
+
+    @Option(names = "--json", description = "Print one JSON object per file per line (file, format, verdict, bootMode, importPath, cloudReady, os, findings, partitions, disks, virtualSize, bytesRead, rangeRequests) instead of text.")
     boolean json;
 
     @Option(names = "--list-codes", description = "Print the catalogue of finding codes (severity, message, fix) as a Markdown table and exit.")
@@ -86,6 +92,11 @@ final class CheckCommand implements Callable<Integer> {
         if (listCodes) {
             printCodes(out);
             return 0;
+        }
+        importMode = importMode.toLowerCase(java.util.Locale.ROOT);
+        if (!ImportPaths.MODES.contains(importMode)) {
+            err.println("vm2ami check: --import-mode must be image, snapshot or auto, was '" + importMode + "'");
+            return 2;
         }
         if (files.isEmpty()) {
             err.println("vm2ami check: give at least one FILE (see ./vm2ami check --help)");
@@ -116,9 +127,14 @@ final class CheckCommand implements Callable<Integer> {
                 continue;
             }
             long millis = (System.nanoTime() - started) / 1_000_000;
+            // The path the pipeline would take, and the findings as they stand for it.
+            ImportPaths.Decision path = ImportPaths.decide(importMode, report.findings(), report.os(),
+                    report.bootMode().map(BootMode::value).orElse(null));
+            Verdict verdict = report.verdict() == Verdict.CONVERT && path.verdict() != Verdict.REJECT ? Verdict.CONVERT : path.verdict();
+            report = report.withFindings(path.findings(), verdict);
             rejected |= report.verdict() == Verdict.REJECT;
-            if (json) out.println(json(f, report));
-            else human(out, f, report, millis);
+            if (json) out.println(json(f, report, path));
+            else human(out, f, report, path, millis);
             out.flush();
         }
         if (!unreadable.isEmpty()) {
@@ -134,12 +150,14 @@ final class CheckCommand implements Callable<Integer> {
         return f.isAbsolute() ? "" : " (looked for " + f.toAbsolutePath().normalize() + ")";
     }
 
-    private static String json(Path file, InspectionReport r) {
+    private static String json(Path file, InspectionReport r, ImportPaths.Decision path) {
         ObjectNode o = JSON.createObjectNode();
         o.put("file", file.toString());
         o.put("format", r.format().name());
         o.put("verdict", r.verdict().name());
         o.put("bootMode", r.bootMode().map(BootMode::value).orElse(null));
+        o.put("importPath", path.path().value());
+        o.put("cloudReady", path.cloudReady());
         o.set("os", r.os().map(os -> osJson(os, r.findings())).orElse(null));
         ArrayNode findings = o.putArray("findings");
         for (Finding f : r.findings()) {
@@ -172,7 +190,7 @@ final class CheckCommand implements Callable<Integer> {
         return node;
     }
 
-    private static void human(PrintWriter out, Path file, InspectionReport r, long millis) {
+    private static void human(PrintWriter out, Path file, InspectionReport r, ImportPaths.Decision path, long millis) {
         out.printf("%s: %s%n", file, r.verdict());
         for (DiskInfo d : r.disks()) {
             out.printf("  %s%s%s%s%n", r.disks().size() > 1 ? "disk " + d.name() + ": " : "format: ", d.format(),
@@ -188,6 +206,10 @@ final class CheckCommand implements Callable<Integer> {
         r.os().ifPresent(os -> human(out, os));
         if (r.systems().size() > 1) out.printf("  (and %d more operating systems, see the findings)%n", r.systems().size() - 1);
         r.bootMode().ifPresent(m -> out.printf("  boot mode: %s%n", m.value()));
+        if (r.verdict() != Verdict.REJECT) {
+            out.printf("  import path: %s%s%n", path.path() == ImportPath.SNAPSHOT ? "snapshot (ImportSnapshot + RegisterImage)"
+                    : "image (ImportImage)", path.cloudReady() ? "; cloud-ready" : "");
+        }
         for (Finding f : r.findings()) {
             out.printf("  %-7s %s: %s%n", f.severity(), f.code(), f.message());
             out.printf("          fix: %s%n", f.fix());

@@ -194,6 +194,30 @@ class CheckCommandTest {
     }
 
     @Test
+    void showsThePathTheImageTakesAndTheFindingsAsTheyStandForIt() throws IOException {
+        Path arm = file("graviton.raw", SampleImages.arm64DebianUefi());
+
+        int auto = run("check", arm.toString());
+        String autoOut = out.toString();
+        out.getBuffer().setLength(0);
+        int image = run("check", "--json", "--import-mode", "image", arm.toString());
+
+        assertThat(auto).isZero();
+        assertThat(autoOut).contains("graviton.raw: ACCEPT").contains("import path: snapshot (ImportSnapshot + RegisterImage); cloud-ready")
+                .contains("INFO    SNAPSHOT_PATH:").doesNotContain("ARCHITECTURE_NOT_IMPORTABLE:");
+        assertThat(image).isEqualTo(1);
+        JsonNode json = JSON.readTree(out.toString().lines().findFirst().orElseThrow());
+        assertThat(json.path("importPath").asText()).isEqualTo("image");
+        assertThat(json.path("cloudReady").asBoolean()).isTrue();
+        assertThat(json.path("findings").toString()).contains("ARCHITECTURE_NOT_IMPORTABLE");
+    }
+
+    @Test
+    void refusesAnImportModeItDoesNotKnow() throws IOException {
+        assertThat(run("check", "--import-mode", "ami", goodRaw().toString())).isEqualTo(2);
+    }
+
+    @Test
     void listsEveryFindingCodeAsAMarkdownTable() {
         int status = run("check", "--list-codes");
 

@@ -121,6 +121,27 @@ class FunctionRolesTest {
     }
 
     @Test
+    void registerMayRegisterAnAmiFromASnapshotButNotImportNorCopy() {
+        try (Ec2Client ec2 = ec2(as(PipelineFunction.REGISTER))) {
+            // Authorized, then refused by EC2 itself because the snapshot does not exist.
+            assertThat(denied(() -> ec2.registerImage(r -> r.name("roles-test").rootDeviceName("/dev/xvda").architecture("arm64")
+                    .blockDeviceMappings(b -> b.deviceName("/dev/xvda").ebs(e -> e.snapshotId("snap-0123456789abcdef0"))))))
+                    .isEqualTo("InvalidSnapshot.NotFound");
+            assertThat(denied(() -> ec2.importSnapshot(r -> r.diskContainer(d -> d.format("raw")
+                    .userBucket(u -> u.s3Bucket(bucket()).s3Key(IMAGE + ".bin")))))).isEqualTo("UnauthorizedOperation");
+            assertThat(denied(() -> ec2.copyImage(r -> r.sourceImageId("ami-12345678").sourceRegion(cloud.region()).name("x"))))
+                    .isEqualTo("UnauthorizedOperation");
+        }
+    }
+
+    @Test
+    void checkMayDescribeSnapshotImportsToo() {
+        try (Ec2Client ec2 = ec2(as(PipelineFunction.CHECK))) {
+            assertThat(ec2.describeImportSnapshotTasks(r -> r.maxResults(5)).importSnapshotTasks()).isNotNull();
+        }
+    }
+
+    @Test
     void reconcileMayCancelImportsButNotCopyImages() {
         AwsCredentialsProvider reconcile = as(PipelineFunction.RECONCILE);
         try (Ec2Client ec2 = ec2(reconcile)) {

@@ -56,6 +56,11 @@ class PipelineScenariosTest {
     /** 1015 bytes: the image's key fits S3's 1024-byte limit, its manifest's key (+12) would not. */
     static final String LONG_KEY = "long/" + "k".repeat(1006) + ".raw";
     static final String THIRTY_TWO_BIT = "wave-1/legacy-appliance.raw";
+    static final String ARM64 = "wave-3/graviton-debian.raw";
+    static final String ALPINE = "wave-3/alpine.raw";
+    static final String NO_OS_SNAPSHOT = "wave-3/data-disk.raw";
+    static final String STUCK_SNAPSHOT = "wave-3/stuck-graviton.raw";
+    static final String FALLBACK = "wave-3/unusual-kernel.raw";
 
     static final ObjectMapper JSON = new ObjectMapper();
     static PipelineHarness harness;
@@ -73,6 +78,15 @@ class PipelineScenariosTest {
                 RequestBody.fromString("{\"description\": \"" + "x".repeat(100 * 1024) + "\"}"));
         s3.putObject(p -> p.bucket(bucket).key(AWS_TAG + ".vm2ami.json"),
                 RequestBody.fromString("{\"tags\": {\"aws:cloudformation:stack-name\": \"mine\"}}"));
+        for (String snapshot : List.of(ALPINE, NO_OS_SNAPSHOT)) {
+            s3.putObject(p -> p.bucket(bucket).key(snapshot + ".vm2ami.json"), RequestBody.fromString("{\"importMode\": \"snapshot\"}"));
+        }
+        s3.putObject(p -> p.bucket(bucket).key(UNKNOWN_OS + ".vm2ami.json"), RequestBody.fromString("{\"importMode\": \"image\"}"));
+        harness.drop(ARM64, SampleImages.arm64DebianUefi(), null);
+        harness.drop(ALPINE, SampleImages.alpine(), null);
+        harness.drop(NO_OS_SNAPSHOT, dataDisk(), null);
+        harness.drop(STUCK_SNAPSHOT, SampleImages.arm64DebianUefi(), "stuck-converting");
+        harness.drop(FALLBACK, GOOD_RAW, "unknown-os");
         harness.drop(HUGE_MANIFEST, GOOD_RAW, null);
         harness.drop(AWS_TAG, GOOD_RAW, null);
         harness.drop(LONG_KEY, GOOD_RAW, null);
@@ -97,6 +111,14 @@ class PipelineScenariosTest {
         for (int i = 0; i < 2; i++) {
             cloud.clients().sqs().sendMessage(m -> m.queueUrl(harness.pipeline().queueUrl()).messageBody(event));
         }
+    }
+
+    /** A disk with a file system and no operating system: data, not a machine. */
+    static byte[] dataDisk() {
+        String uuid = "0a1b2c3d-0000-4000-8000-0000000000d1";
+        return dev.vm2ami.sampleimages.DiskBuilder.mbr(4 << 20).partition("0x83", 3 << 20, dev.vm2ami.sampleimages.Ext4Builder.build(
+                new dev.vm2ami.sampleimages.LinuxRoot().file("/srv/export.csv", "a,b\n"), 3 << 20, java.util.UUID.fromString(uuid),
+                "data")).build().toByteArray();
     }
 
     @AfterAll
@@ -131,6 +153,85 @@ class PipelineScenariosTest {
         assertThat(harness.cloud().clients().ec2().describeSnapshots(r -> r.snapshotIds(b.path("snapshotIds").get(0).asText()))
                 .snapshots().get(0).tags()).extracting(Tag::key).contains("vm2ami:source-key");
         assertThat(harness.notificationsFor(GOOD)).hasSize(1);
+        assertThat(b.path("importPath").asText()).as("Ubuntu, auto: ImportImage takes it").isEqualTo("image");
+        assertThat(taskId).startsWith("import-ami-");
+    }
+
+    @Test
+    void aCloudReadyArm64DebianWithoutManifestBecomesAnArm64UefiAmiThroughTheSnapshotPath() {
+        Notifications.Received n = harness.awaitNotification(ARM64, LIMIT);
+
+        assertThat(n.status()).as(n.body().toPrettyString()).isEqualTo("SUCCEEDED");
+        JsonNode b = n.body();
+        assertThat(b.path("importPath").asText()).isEqualTo("snapshot");
+        assertThat(b.path("importTaskId").asText()).startsWith("import-snap-");
+        assertThat(b.path("stages")).extracting(s -> s.path("stage").asText()).contains("completed");
+        Image image = harness.cloud().clients().ec2().describeImages(r -> r.imageIds(b.path("imageId").asText())).images().get(0);
+        assertThat(image.architectureAsString()).isEqualTo("arm64");
+        assertThat(image.bootModeAsString()).isEqualTo("uefi");
+        assertThat(image.enaSupport()).isTrue();
+        assertThat(image.name()).isEqualTo(b.path("imageName").asText()).startsWith("graviton-debian-");
+        assertThat(image.rootDeviceName()).isEqualTo("/dev/xvda");
+        assertThat(tags(image)).containsEntry("Name", image.name()).containsEntry("vm2ami:import-task-id", b.path("importTaskId").asText());
+        String snapshot = image.blockDeviceMappings().get(0).ebs().snapshotId();
+        assertThat(b.path("snapshotIds").get(0).asText()).isEqualTo(snapshot);
+        assertThat(harness.cloud().clients().ec2().describeSnapshots(r -> r.snapshotIds(snapshot)).snapshots().get(0).tags())
+                .extracting(Tag::key).contains("vm2ami:source-key");
+        assertThat(harness.importTasksFor(ARM64)).singleElement().satisfies(t -> {
+            assertThat(t.path("kind").asText()).isEqualTo("snapshot");
+            assertThat(t.path("history").toString()).contains("downloading/converting");
+        });
+    }
+
+    @Test
+    void alpineWithImportModeSnapshotSucceedsThroughTheSnapshotPath() {
+        Notifications.Received n = harness.awaitNotification(ALPINE, LIMIT);
+
+        assertThat(n.status()).as(n.body().toPrettyString()).isEqualTo("SUCCEEDED");
+        assertThat(n.body().path("importPath").asText()).isEqualTo("snapshot");
+        Image image = harness.cloud().clients().ec2().describeImages(r -> r.imageIds(n.body().path("imageId").asText())).images().get(0);
+        assertThat(image.architectureAsString()).isEqualTo("x86_64");
+        assertThat(image.bootModeAsString()).isEqualTo("legacy-bios");
+        assertThat(n.body().path("attempts")).singleElement().satisfies(a -> assertThat(a.path("importPath").asText()).isEqualTo("snapshot"));
+        assertThat(harness.importTasksFor(ALPINE)).singleElement().satisfies(t -> assertThat(t.path("kind").asText()).isEqualTo("snapshot"));
+    }
+
+    @Test
+    void aDiskWithoutAnOperatingSystemAndImportModeSnapshotIsRejectedWithoutAnImport() {
+        Notifications.Received n = harness.awaitNotification(NO_OS_SNAPSHOT, LIMIT);
+
+        assertThat(n.status()).as(n.body().toPrettyString()).isEqualTo("REJECTED");
+        assertThat(n.body().path("findings")).extracting(f -> f.path("code").asText()).contains("NO_OPERATING_SYSTEM", "NOT_CLOUD_READY");
+        assertThat(harness.importTasksFor(NO_OS_SNAPSHOT)).isEmpty();
+    }
+
+    @Test
+    void aSnapshotTaskThatSticksIsCancelledAndRetriedLikeAnImageTask() {
+        Notifications.Received n = harness.awaitNotification(STUCK_SNAPSHOT, LIMIT);
+
+        assertThat(n.status()).as(n.body().toPrettyString()).isEqualTo("FAILED");
+        assertThat(n.attributes()).containsEntry("category", "STUCK");
+        assertThat(n.body().path("attempts")).hasSize(3).allSatisfy(a -> {
+            assertThat(a.path("outcome").asText()).isEqualTo("STUCK");
+            assertThat(a.path("importPath").asText()).isEqualTo("snapshot");
+        });
+        assertThat(n.body().path("error").path("message").asText()).contains("downloading/converting");
+        assertThat(harness.importTasksFor(STUCK_SNAPSHOT)).hasSize(3).allSatisfy(t -> {
+            assertThat(t.path("kind").asText()).isEqualTo("snapshot");
+            assertThat(t.path("history").toString()).contains("User initiated task cancellation");
+        });
+    }
+
+    @Test
+    void anUnknownOsFromImportImageIsRetriedOnceOnTheSnapshotPathAndTheNotificationListsBothAttempts() {
+        Notifications.Received n = harness.awaitNotification(FALLBACK, LIMIT);
+
+        assertThat(n.status()).as(n.body().toPrettyString()).isEqualTo("SUCCEEDED");
+        assertThat(n.body().path("importPath").asText()).isEqualTo("snapshot");
+        assertThat(n.body().path("attempts")).extracting(a -> a.path("importPath").asText() + " " + a.path("outcome").asText())
+                .containsExactly("image CLIENT_ERROR", "snapshot COMPLETED");
+        assertThat(n.body().path("attempts").get(0).path("message").asText()).isEqualTo("ClientError: Unknown OS / Missing OS files.");
+        assertThat(harness.importTasksFor(FALLBACK)).extracting(t -> t.path("kind").asText()).containsExactly("image", "snapshot");
     }
 
     @Test

@@ -80,7 +80,7 @@ class ImageStatusesTest {
     void anImageWaitingForTheImportQuotaSaysSo() {
         ImportJob.Submission sub = afterSubmit.submission();
         ImportJob waiting = afterSubmit.withTask(null).withSubmission(new ImportJob.Submission(1, sub.clientToken(), false, 3, 120,
-                sub.firstTriedAt(), null, null));
+                sub.firstTriedAt(), null, null, null));
         ImageStatus s = statuses.of(running, waiting, "WaitForQuota", started.plusSeconds(400));
         assertThat(s.stage()).isEqualTo("waiting for import quota");
         assertThat(s.detail()).isEqualTo("3 quota waits");

@@ -1,0 +1,26 @@
+package dev.vm2ami.ami;
+
+import dev.vm2ami.config.Clients;
+import dev.vm2ami.config.PipelineSettings;
+import dev.vm2ami.job.ImportJob;
+import dev.vm2ami.job.JobHandler;
+
+import java.time.Clock;
+
+/** The snapshot path's register step: RegisterImage from the imported snapshot. */
+public final class RegisterImageHandler extends JobHandler {
+    private final AmiRegistrar registrar;
+
+    public RegisterImageHandler() {
+        this(new AmiRegistrar(new Ec2Images(Clients.ec2()), PipelineSettings.fromEnvironment(System.getenv()), Clock.systemUTC()));
+    }
+
+    public RegisterImageHandler(AmiRegistrar registrar) {
+        this.registrar = registrar;
+    }
+
+    @Override
+    public ImportJob handle(ImportJob job) {
+        return registrar.register(job);
+    }
+}
