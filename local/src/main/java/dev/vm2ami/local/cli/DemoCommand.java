@@ -23,8 +23,9 @@ import java.util.concurrent.Callable;
 
 /** {@code ./vm2ami demo}: the product's main job, end to end, on the embedded local cloud. */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run the whole pipeline on the embedded local cloud: start it, deploy the pipeline, drop seven small "
-                + "sample images (two good ones, one EC2 fails once and vm2ami retries, one EC2 cannot boot, three the pre-flight "
+        description = {"Run the whole pipeline on the embedded local cloud: start it, deploy the pipeline, drop eight small "
+                + "sample images (two good ones, an arm64 Debian that takes the snapshot path, one EC2 fails once and vm2ami retries, "
+                + "one EC2 says Unknown OS for and vm2ami retries on the snapshot path, three the pre-flight "
                 + "check rejects: one for the OS inside it, two for their format), show each image's progress, and end with a summary and the notifications received.",
                 "",
                 "Exit status 0 when every image reached the outcome it should; 1 otherwise."})
@@ -144,6 +145,7 @@ final class DemoCommand implements Callable<Integer> {
         return switch (n.status()) {
             case "SUCCEEDED" -> b.path("imageId").asText() + " \"" + b.path("imageName").asText() + "\""
                     + (b.path("os").has("name") ? " (" + b.path("os").path("name").asText() + ")" : "")
+                    + ("snapshot".equals(b.path("importPath").asText()) ? " via ImportSnapshot + RegisterImage" : "")
                     + (b.path("retried").asBoolean() ? " after " + b.path("attempts").size() + " attempts" : "")
                     + distribution(b);
             case "REJECTED" -> b.path("findings").get(0).path("code").asText() + ": " + b.path("findings").get(0).path("message").asText();

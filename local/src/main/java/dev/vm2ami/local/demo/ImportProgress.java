@@ -40,7 +40,29 @@ public final class ImportProgress {
             token = response.nextToken();
         } while (token != null && !token.isEmpty());
         Map<String, String> out = new HashMap<>();
+        // Snapshot tasks (the snapshot path): their status is in the SnapshotTaskDetail.
+        Map<String, Integer> snapshotAttempts = new HashMap<>();
+        String snapshots = null;
+        do {
+            String page = snapshots;
+            var response = ec2.describeImportSnapshotTasks(r -> r.nextToken(page));
+            for (var t : response.importSnapshotTasks()) {
+                String key = t.tags().stream().filter(tag -> tag.key().equals(ImportSubmitter.TAG_SOURCE_KEY)).map(Tag::value)
+                        .findFirst().orElse(null);
+                String attemptTag = t.tags().stream().filter(tag -> tag.key().equals(ImportSubmitter.TAG_ATTEMPT)).map(Tag::value)
+                        .findFirst().orElse("1");
+                int attempt = Integer.parseInt(attemptTag);
+                if (key == null || attempt < Math.max(attempts.getOrDefault(key, 0), snapshotAttempts.getOrDefault(key, 0))) continue;
+                snapshotAttempts.put(key, attempt);
+                var d = t.snapshotTaskDetail();
+                String stage = "completed".equals(d.status()) ? "completed" : d.statusMessage() == null ? d.status() : d.statusMessage();
+                out.put(key, "snapshot: " + stage + (d.progress() == null ? "" : " " + d.progress() + "%")
+                        + (attempt > 1 ? " (attempt " + attempt + ")" : ""));
+            }
+            snapshots = response.nextToken();
+        } while (snapshots != null && !snapshots.isEmpty());
         latest.forEach((key, t) -> {
+            if (out.containsKey(key)) return; // a later attempt on the snapshot path
             String stage = "completed".equals(t.status()) ? "completed" : t.statusMessage() == null ? t.status() : t.statusMessage();
             String progress = t.progress() == null ? "" : " " + t.progress() + "%";
             int attempt = attempts.get(key);
