@@ -70,10 +70,16 @@ final class Alarms extends Construct {
     void throttles(Map<PipelineFunction, ? extends IFunction> functions) {
         Map<String, IMetric> each = new LinkedHashMap<>();
         functions.forEach((f, function) -> each.put(f.id().replaceAll("[^A-Za-z0-9_]", "_"), function.metricThrottles(sum())));
-        alarm("FunctionThrottles", MathExpression.Builder.create()
-                        .expression(String.join(" + ", each.keySet().stream().map(k -> "FILL(" + k + ", 0)").toList()))
-                        .usingMetrics(each).period(PERIOD).label("throttled invocations").build(),
-                "Lambda throttled a vm2ami function (its concurrency or the account's is exhausted).");
+        // An alarm's math expression takes at most 10 metrics: one alarm per 10 functions.
+        List<String> ids = new java.util.ArrayList<>(each.keySet());
+        for (int from = 0; from < ids.size(); from += 10) {
+            Map<String, IMetric> part = new LinkedHashMap<>();
+            ids.subList(from, Math.min(ids.size(), from + 10)).forEach(k -> part.put(k, each.get(k)));
+            alarm(from == 0 ? "FunctionThrottles" : "FunctionThrottles" + (from / 10 + 1), MathExpression.Builder.create()
+                            .expression(String.join(" + ", part.keySet().stream().map(k -> "FILL(" + k + ", 0)").toList()))
+                            .usingMetrics(part).period(PERIOD).label("throttled invocations").build(),
+                    "Lambda throttled a vm2ami function (its concurrency or the account's is exhausted).");
+        }
     }
 
     void deadLetters(IQueue deadLetters) {
