@@ -90,7 +90,9 @@ public final class PipelineStack extends Stack {
         output("BucketName", images.bucket().getBucketName(), "Drop disk images here");
         output("NotificationTopicArn", notifications.topic().getTopicArn(), "Subscribe teams here");
         output(StackOutputs.STATE_MACHINE_ARN, importStateMachine.stateMachine().getStateMachineArn(), "One execution per image");
-        output("IntakeQueueUrl", intake.queue().getQueueUrl(), "S3 events waiting for the start function");
+        output(StackOutputs.INTAKE_QUEUE_URL, intake.queue().getQueueUrl(), "S3 events waiting for the start function");
+        output(StackOutputs.INTAKE_DEAD_LETTER_QUEUE_URL, intake.deadLetters().getQueueUrl(),
+                "S3 events the start function failed on: ./vm2ami redrive moves them back");
         output("OpsTopicArn", notifications.opsTopic().getTopicArn(), "Alarms");
         output("VmImportRoleName", vmImportRole.role().getRoleName(), "Service role passed to ImportImage");
 

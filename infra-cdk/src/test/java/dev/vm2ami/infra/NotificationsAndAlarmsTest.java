@@ -131,7 +131,7 @@ class NotificationsAndAlarmsTest {
 
     @Test
     void outputsWhatOperatorsAndTeamsNeed() {
-        for (String output : List.of("BucketName", "NotificationTopicArn", "StateMachineArn", "IntakeQueueUrl", "OpsTopicArn")) {
+        for (String output : List.of("BucketName", "NotificationTopicArn", "StateMachineArn", "IntakeQueueUrl", "IntakeDeadLetterQueueUrl", "OpsTopicArn")) {
             defaults.template().hasOutput(output, Map.of("Value", Match.anyValue()));
         }
     }

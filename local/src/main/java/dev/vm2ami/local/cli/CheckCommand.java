@@ -20,11 +20,15 @@ import dev.vm2ami.image.verdict.InspectionReport;
 import dev.vm2ami.image.verdict.InspectionRequest;
 import dev.vm2ami.image.verdict.PartitionInfo;
 import dev.vm2ami.image.verdict.Verdict;
+import dev.vm2ami.inspect.ImageObjects;
+import dev.vm2ami.inspect.S3ImageObjects;
+import dev.vm2ami.job.ImportJob;
 import dev.vm2ami.job.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -32,9 +36,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
-/** {@code ./vm2ami check}: the pipeline's pre-flight inspection, on local files. */
+/** {@code ./vm2ami check}: the pipeline's pre-flight inspection, on local files or S3 objects (ranged GETs). */
 @Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
                 "Say, in seconds, whether EC2 VM import would take each disk image, and what to change if not.",
@@ -77,8 +82,11 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--list-codes", description = "Print the catalogue of finding codes (severity, message, fix) as a Markdown table and exit.")
     boolean listCodes;
 
-    @Parameters(paramLabel = "FILE", arity = "0..*", description = "Disk images to check (.ova, .vmdk, .vhd, .vhdx, .raw, .img, .qcow2, .vdi, .gz, .xz, .zst, or anything else: the bytes decide).")
-    List<Path> files = new ArrayList<>();
+    @Parameters(paramLabel = "FILE", arity = "0..*", description = "Disk images to check (.ova, .vmdk, .vhd, .vhdx, .raw, .img, .qcow2, .vdi, .gz, .xz, .zst, or anything else: the bytes decide): local files, or S3 objects as s3://BUCKET/KEY, read by ranged GETs as the pipeline reads them (credentials and region: the SDK's defaults, or the options below).")
+    List<String> files = new ArrayList<>();
+
+    @CommandLine.Mixin
+    AccountOptions account = new AccountOptions();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -104,42 +112,71 @@ final class CheckCommand implements Callable<Integer> {
         }
         ImageInspector inspector = new ImageInspector();
         boolean rejected = false;
-        List<Path> unreadable = new ArrayList<>();
-        // Every file gets its verdict; one that cannot be read is named (with the path looked at) and skipped.
-        for (Path f : files) {
-            String problem = !Files.exists(f) ? "no such file" : Files.isDirectory(f) ? "is a directory"
-                    : !Files.isReadable(f) ? "not readable" : null;
-            if (problem != null) {
-                err.println("vm2ami check: " + f + ": " + problem + lookedAt(f));
-                err.flush();
-                unreadable.add(f);
-                continue;
+        List<String> unreadable = new ArrayList<>();
+        S3Client s3 = null;
+        try {
+            // Every file gets its verdict; one that cannot be read is named (with the path looked at) and skipped.
+            for (String name : files) {
+                long started = System.nanoTime();
+                InspectionReport report;
+                Optional<S3Location> location = S3Location.parse(name);
+                if (S3Location.is(name) && location.isEmpty()) {
+                    err.println("vm2ami check: " + name + ": not an S3 location (s3://BUCKET/KEY)");
+                    err.flush();
+                    unreadable.add(name);
+                    continue;
+                }
+                if (location.isPresent()) {
+                    if (s3 == null) s3 = account.configure(S3Client.builder().forcePathStyle(account.endpointUrl != null)).build();
+                    S3ImageObjects objects = new S3ImageObjects(s3);
+                    ImportJob.SourceObject source = new ImportJob.SourceObject(location.get().bucket(), location.get().key(),
+                            null, null, null, null, null);
+                    Optional<ImageObjects.Head> head = objects.head(source);
+                    if (head.isEmpty()) {
+                        err.println("vm2ami check: " + name + ": no such object (or no permission to read it)");
+                        err.flush();
+                        unreadable.add(name);
+                        continue;
+                    }
+                    report = inspector.inspect(objects.reader(source, head.get().size()),
+                            new InspectionRequest(location.get().fileName(), bootMode, objects.extents(source)));
+                } else {
+                    Path f = Path.of(name);
+                    String problem = !Files.exists(f) ? "no such file" : Files.isDirectory(f) ? "is a directory"
+                            : !Files.isReadable(f) ? "not readable" : null;
+                    if (problem != null) {
+                        err.println("vm2ami check: " + f + ": " + problem + lookedAt(f));
+                        err.flush();
+                        unreadable.add(name);
+                        continue;
+                    }
+                    try (FileRangeReader reader = new FileRangeReader(f)) {
+                        report = inspector.inspect(reader, new InspectionRequest(f.getFileName().toString(), bootMode,
+                                ExtentFiles.beside(f.toAbsolutePath().getParent())));
+                    } catch (IOException e) {
+                        err.println("vm2ami check: " + f + ": cannot read: " + e.getMessage() + lookedAt(f));
+                        err.flush();
+                        unreadable.add(name);
+                        continue;
+                    }
+                }
+                long millis = (System.nanoTime() - started) / 1_000_000;
+                // The path the pipeline would take, and the findings as they stand for it.
+                ImportPaths.Decision path = ImportPaths.decide(importMode, report.findings(), report.os(),
+                        report.bootMode().map(BootMode::value).orElse(null));
+                Verdict verdict = report.verdict() == Verdict.CONVERT && path.verdict() != Verdict.REJECT ? Verdict.CONVERT : path.verdict();
+                report = report.withFindings(path.findings(), verdict);
+                rejected |= report.verdict() == Verdict.REJECT;
+                if (json) out.println(json(name, report, path));
+                else human(out, name, report, path, millis);
+                out.flush();
             }
-            long started = System.nanoTime();
-            InspectionReport report;
-            try (FileRangeReader reader = new FileRangeReader(f)) {
-                report = inspector.inspect(reader, new InspectionRequest(f.getFileName().toString(), bootMode,
-                        ExtentFiles.beside(f.toAbsolutePath().getParent())));
-            } catch (IOException e) {
-                err.println("vm2ami check: " + f + ": cannot read: " + e.getMessage() + lookedAt(f));
-                err.flush();
-                unreadable.add(f);
-                continue;
-            }
-            long millis = (System.nanoTime() - started) / 1_000_000;
-            // The path the pipeline would take, and the findings as they stand for it.
-            ImportPaths.Decision path = ImportPaths.decide(importMode, report.findings(), report.os(),
-                    report.bootMode().map(BootMode::value).orElse(null));
-            Verdict verdict = report.verdict() == Verdict.CONVERT && path.verdict() != Verdict.REJECT ? Verdict.CONVERT : path.verdict();
-            report = report.withFindings(path.findings(), verdict);
-            rejected |= report.verdict() == Verdict.REJECT;
-            if (json) out.println(json(f, report, path));
-            else human(out, f, report, path, millis);
-            out.flush();
+        } finally {
+            if (s3 != null) s3.close();
         }
         if (!unreadable.isEmpty()) {
             err.printf("vm2ami check: %d of %d files could not be checked: %s%n", unreadable.size(), files.size(),
-                    String.join(", ", unreadable.stream().map(Path::toString).toList()));
+                    String.join(", ", unreadable));
             return 2;
         }
         return rejected ? 1 : 0;
@@ -150,9 +187,9 @@ final class CheckCommand implements Callable<Integer> {
         return f.isAbsolute() ? "" : " (looked for " + f.toAbsolutePath().normalize() + ")";
     }
 
-    private static String json(Path file, InspectionReport r, ImportPaths.Decision path) {
+    private static String json(String file, InspectionReport r, ImportPaths.Decision path) {
         ObjectNode o = JSON.createObjectNode();
-        o.put("file", file.toString());
+        o.put("file", file);
         o.put("format", r.format().name());
         o.put("verdict", r.verdict().name());
         o.put("bootMode", r.bootMode().map(BootMode::value).orElse(null));
@@ -190,7 +227,7 @@ final class CheckCommand implements Callable<Integer> {
         return node;
     }
 
-    private static void human(PrintWriter out, Path file, InspectionReport r, ImportPaths.Decision path, long millis) {
+    private static void human(PrintWriter out, String file, InspectionReport r, ImportPaths.Decision path, long millis) {
         out.printf("%s: %s%n", file, r.verdict());
         for (DiskInfo d : r.disks()) {
             out.printf("  %s%s%s%s%n", r.disks().size() > 1 ? "disk " + d.name() + ": " : "format: ", d.format(),

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
                 "Without an AWS account, everything runs on the embedded local cloud (moto + vm2ami's ImportImage "
                 + "simulator). Deploying to AWS: see the README (npx aws-cdk@2 deploy in infra-cdk/)."},
         subcommands = {DemoCommand.class, UpCommand.class, CheckCommand.class, ConvertCommand.class, StatusCommand.class,
-                SampleImageCommand.class, CommandLine.HelpCommand.class})
+                RedriveCommand.class, SampleImageCommand.class, CommandLine.HelpCommand.class})
 public final class Vm2amiCli implements Runnable {
 
     @CommandLine.Spec
