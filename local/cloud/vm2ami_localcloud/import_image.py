@@ -528,19 +528,8 @@ class Simulator:
             out = {"quota": self.quota, "timeScale": self.time_scale,
                    "rejectedForQuota": self.rejected_for_quota, "regions": {}}
             for (account, region), tasks in self.tasks.items():
-                events = []
-                for t in tasks.values():
-                    events.append((t.created, +1))
-                    for (at, status, _) in t.history[1:]:
-                        if status != "active":
-                            events.append((at, -1))
-                            break
-                running, peak = 0, 0
-                for _, delta in sorted(events, key=lambda e: (e[0], e[1])):
-                    running += delta
-                    peak = max(peak, running)
                 out["regions"][f"{account}/{region}"] = {
-                    "maxConcurrentActive": peak,
+                    "maxConcurrentActive": _peak(tasks.values()),
                     "maxConcurrentActiveByKind": {k: _peak(tasks.values(), k) for k in (IMAGE, SNAPSHOT)},
                     "tasks": [{
                         "importTaskId": t.id,
@@ -558,10 +547,11 @@ class Simulator:
             return out
 
 
-def _peak(tasks, kind):
+def _peak(tasks, kind=None):
+    """The most tasks (of one kind, or of any) active at the same moment."""
     events = []
     for t in tasks:
-        if t.kind != kind:
+        if kind is not None and t.kind != kind:
             continue
         events.append((t.created, +1))
         for (at, status, _) in t.history[1:]:
