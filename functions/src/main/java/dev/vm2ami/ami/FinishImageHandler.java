@@ -13,6 +13,7 @@ public final class FinishImageHandler extends JobHandler {
 
     public FinishImageHandler() {
         this(new AmiFinisher(new Ec2Images(Clients.ec2()), PipelineSettings.fromEnvironment(System.getenv()), Clock.systemUTC()));
+        primeBeforeSnapshot(this::handle);
     }
 
     public FinishImageHandler(AmiFinisher finisher) {

@@ -13,6 +13,7 @@ public final class RegisterImageHandler extends JobHandler {
 
     public RegisterImageHandler() {
         this(new AmiRegistrar(new Ec2Images(Clients.ec2()), PipelineSettings.fromEnvironment(System.getenv()), Clock.systemUTC()));
+        primeBeforeSnapshot(job -> handle(job.withAmi(null))); // the canned job's AMI is the finished one
     }
 
     public RegisterImageHandler(AmiRegistrar registrar) {

@@ -1,5 +1,6 @@
 package dev.vm2ami.config;
 
+import dev.vm2ami.priming.PrimingHttpClient;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -13,9 +14,10 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * SDK clients as the functions build them, once per container: the URLConnection HTTP client
  * (small, quick to start), and everything else from the standard configuration — region from
  * AWS_REGION, credentials from the execution role, endpoints from AWS_ENDPOINT_URL* when set.
+ * While a handler primes for SnapStart, the HTTP client answers on its own ({@link PrimingHttpClient}).
  */
 public final class Clients {
-    private static final SdkHttpClient HTTP = UrlConnectionHttpClient.create();
+    private static final SdkHttpClient HTTP = PrimingHttpClient.wrap(UrlConnectionHttpClient.create());
 
     private Clients() {}
 

@@ -10,6 +10,7 @@ public final class ConvertImageHandler extends JobHandler {
 
     public ConvertImageHandler() {
         this(new ConvertStep(new ImageConversion(Clients.s3())));
+        primeBeforeSnapshot(this::handle);
     }
 
     public ConvertImageHandler(ConvertStep step) {

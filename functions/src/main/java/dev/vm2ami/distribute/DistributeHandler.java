@@ -13,6 +13,7 @@ public final class DistributeHandler extends JobHandler {
     public DistributeHandler() {
         this(new Distributor(Regions.images(), new SsmParameters(Regions.ssm()), new S3SourceVersions(Clients.s3()),
                 Clients.region(), Clock.systemUTC()));
+        primeBeforeSnapshot(this::handle);
     }
 
     public DistributeHandler(Distributor distributor) {

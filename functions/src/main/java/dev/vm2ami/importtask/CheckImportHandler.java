@@ -25,6 +25,7 @@ public final class CheckImportHandler extends JobHandler {
     public CheckImportHandler() {
         this(new Ec2ImportService(Clients.ec2()), new TaskTracker(ImportStages.measured(), ImportStages.snapshot(), new SecureRandom()),
                 new EventBridgeStageEvents(Clients.eventBridge()), Clock.systemUTC());
+        primeBeforeSnapshot(this::handle);
     }
 
     public CheckImportHandler(ImportService imports, TaskTracker tracker, StageEvents events, Clock clock) {

@@ -17,6 +17,7 @@ public final class SubmitImportHandler extends JobHandler {
         this(new ImportSubmitter(new Ec2ImportService(Clients.ec2()), new S3SourceObjects(Clients.s3()),
                 PipelineSettings.fromEnvironment(System.getenv()),
                 System.getenv(EnvKeys.STATE_MACHINE_ARN), new Backoff(new SecureRandom()), Clock.systemUTC()));
+        primeBeforeSnapshot(this::handle);
     }
 
     public SubmitImportHandler(ImportSubmitter submitter) {

@@ -23,6 +23,7 @@ public final class InspectImageHandler extends JobHandler {
     public InspectImageHandler() {
         this(Clients.s3(), PipelineSettings.fromEnvironment(System.getenv()), ConversionSettings.fromEnvironment(System.getenv()),
                 PipelineMetrics.instance());
+        primeBeforeSnapshot(check::run);
     }
 
     public InspectImageHandler(S3Client s3, PipelineSettings settings) {

@@ -22,6 +22,7 @@ public final class ComposeNotificationHandler extends JobHandler {
 
     public ComposeNotificationHandler() {
         this(new NotificationComposer(), PipelineMetrics.instance(), Clock.systemUTC());
+        primeBeforeSnapshot(job -> composer.compose(job, clock.instant()));
     }
 
     public ComposeNotificationHandler(NotificationComposer composer, Metrics metrics, Clock clock) {

@@ -3,6 +3,9 @@ package dev.vm2ami.reconcile;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.vm2ami.config.Clients;
+import dev.vm2ami.job.Json;
+import dev.vm2ami.priming.Primed;
+import dev.vm2ami.priming.Primer;
 import dev.vm2ami.config.PipelineMetrics;
 import dev.vm2ami.config.PipelineSettings;
 import dev.vm2ami.importtask.Ec2ImportService;
@@ -14,16 +17,25 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 
 /** The reconcile function, run on a schedule: adopts or cancels import tasks no execution watches. */
-public final class ReconcileHandler implements RequestHandler<Map<String, Object>, Reconciler.Report> {
+public final class ReconcileHandler implements RequestHandler<Map<String, Object>, Reconciler.Report>, Primed {
     private final Reconciler reconciler;
     private final Metrics metrics;
+    private Primer primer; // CRaC holds resources weakly
 
     public ReconcileHandler() {
         this(new Reconciler(new Ec2ImportService(Clients.ec2()),
                 new SfnExecutions(Clients.sfn(), System.getenv(EnvKeys.STATE_MACHINE_ARN)),
                 PipelineSettings.fromEnvironment(System.getenv()), System.getenv(EnvKeys.STATE_MACHINE_ARN), Clock.systemUTC()), PipelineMetrics.instance());
+        // The reconciler's reads, without the handler's metric: a priming must not publish one.
+        primer = Primer.register(getClass().getSimpleName(), () -> Json.MAPPER.writeValueAsBytes(reconciler.reconcile()));
+    }
+
+    @Override
+    public Optional<Primer> primer() {
+        return Optional.ofNullable(primer);
     }
 
     public ReconcileHandler(Reconciler reconciler, Metrics metrics) {
