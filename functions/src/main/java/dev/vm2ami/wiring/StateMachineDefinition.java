@@ -18,6 +18,9 @@ import java.util.regex.Pattern;
 public final class StateMachineDefinition {
     public static final String RESOURCE = "statemachine/import-image.asl.json";
     public static final String TOPIC_PLACEHOLDER = "NotificationTopicArn";
+    /** The AWS Batch job queue and job definition of the batch conversion engine (ConvertOnBatch). */
+    public static final String CONVERT_JOB_QUEUE_PLACEHOLDER = "ConvertJobQueueArn";
+    public static final String CONVERT_JOB_DEFINITION_PLACEHOLDER = "ConvertJobDefinitionArn";
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9_]+)}");
 
     private final String template;
@@ -48,11 +51,13 @@ public final class StateMachineDefinition {
         return names;
     }
 
-    /** The placeholders the wiring says there must be: one per function the state machine calls, and the topic. */
+    /** The placeholders the wiring says there must be: one per function the state machine calls, the topic and the batch engine's. */
     public static Set<String> expectedPlaceholders() {
         Set<String> names = new TreeSet<>();
         PipelineFunction.calledByStateMachine().forEach(f -> names.add(f.aslPlaceholder().orElseThrow()));
         names.add(TOPIC_PLACEHOLDER);
+        names.add(CONVERT_JOB_QUEUE_PLACEHOLDER);
+        names.add(CONVERT_JOB_DEFINITION_PLACEHOLDER);
         return names;
     }
 

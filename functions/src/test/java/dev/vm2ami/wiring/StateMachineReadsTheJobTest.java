@@ -126,12 +126,32 @@ class StateMachineReadsTheJobTest {
     @Test
     void aRejectingVerdictSkipsTheImportAndAConvertingOneConvertsFirst() {
         assertThat(routes(states.path("Verdict"), "$.inspection.verdict")).containsExactly(
-                Map.entry(Verdict.REJECT.name(), "ComposeNotification"), Map.entry(Verdict.CONVERT.name(), "ConvertInLambda"));
+                Map.entry(Verdict.REJECT.name(), "ComposeNotification"), Map.entry(Verdict.CONVERT.name(), "ConvertEngine"));
         assertThat(states.path("ConvertInLambda").path("Next").asText()).isEqualTo("Converted");
         assertThat(routes(states.path("Converted"), "$.inspection.verdict")).containsExactly(Map.entry(Verdict.REJECT.name(), "ComposeNotification"));
         assertThat(states.path("Converted").path("Default").asText()).isEqualTo("InspectConverted");
         assertThat(states.path("InspectConverted").path("Next").asText()).as("the converted object's verdict decides as any other")
                 .isEqualTo("Verdict");
+    }
+
+    @Test
+    void thePlannedEngineConvertsAndAConversionTooLargeForLambdaFallsBackToBatch() {
+        assertThat(routes(states.path("ConvertEngine"), "$.conversion.engine"))
+                .containsExactly(Map.entry(ImportJob.Conversion.BATCH, "ConvertOnBatch"));
+        assertThat(states.path("ConvertEngine").path("Default").asText()).isEqualTo("ConvertInLambda");
+        JsonNode fallback = states.path("ConvertInLambda").path("Catch").get(0);
+        assertThat(fallback.path("ErrorEquals").get(0).asText()).isEqualTo(dev.vm2ami.convert.TooLargeForLambda.class.getName());
+        assertThat(fallback.path("Next").asText()).isEqualTo("ConvertOnBatch");
+        assertThat(fieldType(fallback.path("ResultPath").asText())).isEqualTo(ImportJob.Fault.class);
+        JsonNode batch = states.path("ConvertOnBatch");
+        assertThat(batch.path("Resource").asText()).isEqualTo("arn:aws:states:::batch:submitJob.sync");
+        assertThat(fieldType(batch.path("Parameters").path("ContainerOverrides").path("Command.$").asText())).isEqualTo(String.class);
+        assertThat(fieldType(batch.path("ResultPath").asText())).isEqualTo(ImportJob.BatchJob.class);
+        batch.path("ResultSelector").fieldNames().forEachRemaining(f -> assertThat(
+                fieldType(ImportJob.BatchJob.class, "$." + f.replace(".$", ""))).as(f).isNotNull());
+        assertThat(batch.path("Next").asText()).as("the converted object is inspected whichever engine made it")
+                .isEqualTo("InspectConverted");
+        assertThat(batch.path("Catch").get(0).path("Next").asText()).isEqualTo("ComposeNotification");
     }
 
     @Test

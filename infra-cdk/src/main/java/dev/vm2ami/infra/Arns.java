@@ -77,6 +77,18 @@ final class Arns {
                 .resourceName("*").arnFormat(ArnFormat.COLON_RESOURCE_NAME).build());
     }
 
+    /** AWS Batch jobs of this account and region (their ids are assigned at SubmitJob). */
+    String batchJobs() {
+        return stack.formatArn(ArnComponents.builder().service("batch").resource("job")
+                .resourceName("*").arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
+    }
+
+    /** The EventBridge rule Step Functions manages in the account to learn when a .sync Batch job ends. */
+    String batchJobsRule() {
+        return stack.formatArn(ArnComponents.builder().service("events").resource("rule")
+                .resourceName("StepFunctionsGetEventsForBatchJobsRule").arnFormat(ArnFormat.SLASH_RESOURCE_NAME).build());
+    }
+
     /** The ARN VM Import/Export puts in aws:SourceArn when it assumes the service role. */
     String vmImportExport() {
         return stack.formatArn(ArnComponents.builder().service("vmie").resource("*")

@@ -45,6 +45,7 @@ public enum ConfigKey {
     SOURCE_DISPOSITION("sourceDisposition", "keep", EnvKeys.SOURCE_DISPOSITION),
     CONVERTED_PREFIX("convertedPrefix", "converted/", EnvKeys.CONVERTED_PREFIX),
     CONVERSION_LAMBDA_MAX_BYTES("conversionLambdaMaxBytes", 30_000_000_000L, EnvKeys.CONVERSION_LAMBDA_MAX_BYTES),
+    CONVERSION_MAX_JOBS("conversionMaxJobs", 4, null),
     RECONCILE_INTERVAL_MINUTES("reconcileIntervalMinutes", 30, null),
     INTAKE_MAX_CONCURRENCY("intakeMaxConcurrency", 5, null),
     ACCESS_LOGGING("accessLogging", true, null),

@@ -33,7 +33,7 @@ final class ImportStateMachine extends Construct {
      * @param functions the functions the definition invokes, by their placeholder
      */
     ImportStateMachine(Construct scope, String id, String name, Map<PipelineFunction, ? extends IFunction> functions,
-                       ITopic topic, IKey topicKey, Arns arns, StackConfig config) {
+                       ITopic topic, IKey topicKey, Arns arns, StackConfig config, ConvertBatch convertBatch) {
         super(scope, id);
         this.role = Role.Builder.create(this, "Role")
                 .assumedBy(new ServicePrincipal("states.amazonaws.com"))
@@ -49,6 +49,7 @@ final class ImportStateMachine extends Construct {
         role.addToPrincipalPolicy(allow(List.of("sns:Publish"), topic.getTopicArn()));
         role.addToPrincipalPolicy(allow(List.of("kms:GenerateDataKey", "kms:Decrypt"), topicKey.getKeyArn()));
         role.addToPrincipalPolicy(allow(List.of("ec2:CancelImportTask"), arns.importImageTasks(), arns.importSnapshotTasks()));
+        batchEngine(substitutions, convertBatch, arns);
 
         LogGroup logs = LogGroup.Builder.create(this, "Logs")
                 // Step Functions logs to /aws/vendedlogs/ without growing the account's log resource policy.
@@ -69,6 +70,23 @@ final class ImportStateMachine extends Construct {
                         .includeExecutionData(config.stateMachineLogExecutionData())
                         .build())
                 .build();
+    }
+
+    /**
+     * ConvertOnBatch (batch:submitJob.sync): submit to the conversion queue with its job definition, follow the
+     * job (DescribeJobs has no resource-level permissions), stop it when the execution stops, and the EventBridge
+     * rule through which Step Functions learns that a job ended.
+     */
+    private void batchEngine(Map<String, String> substitutions, ConvertBatch batch, Arns arns) {
+        String queue = batch.queue().getJobQueueArn();
+        String definition = batch.jobDefinition().getJobDefinitionArn();
+        substitutions.put(StateMachineDefinition.CONVERT_JOB_QUEUE_PLACEHOLDER, queue);
+        substitutions.put(StateMachineDefinition.CONVERT_JOB_DEFINITION_PLACEHOLDER, definition);
+        role.addToPrincipalPolicy(allow(List.of("batch:SubmitJob"), queue, definition));
+        role.addToPrincipalPolicy(allow(List.of("batch:DescribeJobs"), "*"));
+        role.addToPrincipalPolicy(allow(List.of("batch:TerminateJob"), arns.batchJobs()));
+        role.addToPrincipalPolicy(allow(List.of("events:PutTargets", "events:PutRule", "events:DescribeRule"),
+                arns.batchJobsRule()));
     }
 
     private static PolicyStatement allow(List<String> actions, String... resources) {

@@ -21,7 +21,7 @@ final class NagJustifications {
     private NagJustifications() {}
 
     static void apply(Stack stack, StackConfig config, PipelineFunctions functions, ImportStateMachine stateMachine,
-                      VmImportRole vmImportRole, ImportBucket images) {
+                      VmImportRole vmImportRole, ImportBucket images, ConvertBatch convertBatch) {
         String objects = "Resource::<" + logicalId(stack, images.bucket().getNode().getDefaultChild()) + ".Arn>/"
                 + config.settings().imagePrefix() + "*";
         String converted = "Resource::<" + logicalId(stack, images.bucket().getNode().getDefaultChild()) + ".Arn>/"
@@ -86,10 +86,14 @@ final class NagJustifications {
         }
 
         NagSuppressions.addResourceSuppressions(stateMachine.role(), List.of(wildcard(
-                "Step Functions' log delivery (logs:*LogDelivery, logs:PutResourcePolicy, logs:Describe*) and X-Ray "
-                        + "tracing calls have no resource-level permissions; CancelImportTask is limited to this "
-                        + "account's and region's import tasks, whose ids EC2 assigns.",
-                "Resource::*", pattern(arn("ec2", true, "import-image-task/*")), pattern(arn("ec2", true, "import-snapshot-task/*")))), true);
+                "Step Functions' log delivery (logs:*LogDelivery, logs:PutResourcePolicy, logs:Describe*), X-Ray "
+                        + "tracing calls and batch:DescribeJobs have no resource-level permissions; CancelImportTask is "
+                        + "limited to this account's and region's import tasks, whose ids EC2 assigns; TerminateJob to "
+                        + "this account's and region's Batch jobs, whose ids Batch assigns at SubmitJob.",
+                "Resource::*", pattern(arn("ec2", true, "import-image-task/*")), pattern(arn("ec2", true, "import-snapshot-task/*")),
+                pattern(arn("batch", true, "job/*")))), true);
+
+        convertBatchJustifications(convertBatch, objects, converted);
 
         NagSuppressions.addResourceSuppressions(vmImportRole.role(), List.of(wildcard(
                 "The permissions the VM Import/Export user guide requires of its service role (ec2:Describe* on *, "
@@ -113,6 +117,20 @@ final class NagJustifications {
             NagSuppressions.addResourceSuppressions(stateMachine.stateMachine(), List.of(suppression("AwsSolutions-SF1",
                     "The operator chose to log only errors (stateMachineLogLevel=ERROR) to cut log volume.")));
         }
+    }
+
+    private static void convertBatchJustifications(ConvertBatch batch, String objects, String converted) {
+        NagSuppressions.addResourceSuppressions(batch.jobRole(), List.of(wildcard("The conversion job runs the convert "
+                + "function's converter with the convert function's permissions: reads any image under the image prefix "
+                + "and writes its conversion under the converted prefix; object names are not known in advance.",
+                objects, converted)), true);
+        NagSuppressions.addResourceSuppressions(batch.executionRole(), List.of(wildcard("ECS pulls the conversion image "
+                + "with it: ecr:GetAuthorizationToken has no resource-level permissions (the image pull and the job's log "
+                + "writes are limited to the asset repository and the job's log group).", "Resource::*")), true);
+        NagSuppressions.addResourceSuppressions(batch.vpc(), List.of(suppression("AwsSolutions-VPC7",
+                "The VPC only carries the conversion jobs' outbound HTTPS to ECR, S3 and CloudWatch Logs (no inbound, "
+                        + "no other workload); the jobs' own logs and the API calls in CloudTrail record what they did, "
+                        + "and flow logs would add a cost per GB to every conversion.")), true);
     }
 
     private static NagPackSuppression suppression(String id, String reason) {

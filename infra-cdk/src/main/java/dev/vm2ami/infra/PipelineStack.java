@@ -57,8 +57,11 @@ public final class PipelineStack extends Stack {
         Notifications notifications = new Notifications(this, "Notifications", config.stackName(), arns);
         subscribe(notifications);
 
+        // Conversions too large for Lambda: the same converter, from the same artifact, as AWS Batch jobs on Fargate.
+        ConvertBatch convertBatch = new ConvertBatch(this, "ConvertBatch", functionsArtifact, policies, config);
+
         ImportStateMachine importStateMachine = new ImportStateMachine(this, "Import", stateMachineName,
-                calledByStateMachine(functions), notifications.topic(), notifications.key(), arns, config);
+                calledByStateMachine(functions), notifications.topic(), notifications.key(), arns, config, convertBatch);
         // The functions name the state machine by its ARN; make sure it exists before they can start executions.
         functions.get(PipelineFunction.START).getNode().addDependency(importStateMachine.stateMachine());
         functions.get(PipelineFunction.RECONCILE).getNode().addDependency(importStateMachine.stateMachine());
@@ -96,7 +99,7 @@ public final class PipelineStack extends Stack {
         output("OpsTopicArn", notifications.opsTopic().getTopicArn(), "Alarms");
         output("VmImportRoleName", vmImportRole.role().getRoleName(), "Service role passed to ImportImage");
 
-        NagJustifications.apply(this, config, functions, importStateMachine, vmImportRole, images);
+        NagJustifications.apply(this, config, functions, importStateMachine, vmImportRole, images, convertBatch);
     }
 
     /** Construct ids come from the endpoints, so reordering the configuration does not re-create subscriptions. */

@@ -36,12 +36,14 @@ import java.util.stream.Stream;
  * @param stateMachineLogLevel      ALL or ERROR
  * @param conversion                where converted images go and which engine converts them (the start, inspect
  *                                  and convert functions read it)
+ * @param conversionMaxJobs         most conversion jobs AWS Batch runs at once (the Fargate compute environment's
+ *                                  maxvCpus is this many jobs' vCPUs); more wait in the job queue
  */
 public record StackConfig(String stackName, PipelineSettings settings, Optional<String> kmsKeyArn,
                           List<String> notificationEmails, List<TopicSubscription> subscriptions, List<String> opsEmails,
                           boolean accessLogging, int logRetentionDays, String stateMachineLogLevel,
                           boolean stateMachineLogExecutionData, int intakeMaxConcurrency, int reconcileIntervalMinutes,
-                          ConversionSettings conversion) {
+                          ConversionSettings conversion, int conversionMaxJobs) {
 
     private static final Pattern STACK_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,39}");
     private static final Pattern KEY_ARN = Pattern.compile("arn:aws[a-z-]*:kms:[a-z0-9-]+:\\d{12}:key/[A-Za-z0-9-]+");
@@ -105,7 +107,8 @@ public record StackConfig(String stackName, PipelineSettings settings, Optional<
                 in.bool(ConfigKey.STATE_MACHINE_LOG_EXECUTION_DATA),
                 in.integer(ConfigKey.INTAKE_MAX_CONCURRENCY, 2, 1000),
                 in.integer(ConfigKey.RECONCILE_INTERVAL_MINUTES, 1, 1440),
-                conversionSettings(in));
+                conversionSettings(in),
+                in.integer(ConfigKey.CONVERSION_MAX_JOBS, 1, 256));
         rejectDuplicates(config.topicSubscriptions().stream().map(s -> s.protocol() + " " + s.endpoint()).toList(),
                 ConfigKey.NOTIFICATION_EMAILS.key() + " and " + ConfigKey.SUBSCRIPTIONS.key());
         rejectDuplicates(config.opsEmails(), ConfigKey.OPS_EMAILS.key());

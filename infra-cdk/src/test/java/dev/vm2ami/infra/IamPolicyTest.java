@@ -30,7 +30,9 @@ class IamPolicyTest {
             "xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets",
             // Step Functions' log delivery to CloudWatch Logs (documented with "*").
             "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
-            "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups");
+            "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups",
+            // Step Functions following a batch:submitJob.sync job; Fargate pulling the conversion image.
+            "batch:DescribeJobs", "ecr:GetAuthorizationToken");
 
     private final TemplateJson defaults = new TemplateJson(Synthesized.defaults().json());
     private final TemplateJson withOptions = new TemplateJson(Synthesized.withOptions().json());
@@ -229,7 +231,7 @@ class IamPolicyTest {
                 .containsEntry("kms:Decrypt", Set.of(topicKey() + ".Arn"))
                 .containsEntry("ec2:CancelImportTask", Set.of(TASKS, SNAPSHOT_TASKS));
         assertThat(granted.keySet()).allMatch(a -> Stream.of("lambda:InvokeFunction", "sns:Publish", "kms:", "ec2:CancelImportTask",
-                "xray:", "logs:").anyMatch(a::startsWith));
+                "xray:", "logs:", "batch:", "events:").anyMatch(a::startsWith));
     }
 
     /** Action -> resources granted by the Allow statements of a function's role. */
