@@ -11,6 +11,8 @@ Functions with a real ASL interpreter. This extension adds:
 * S3 event records with versionId and sequencer, as S3 sends them;
 * Step Functions: a state machine can run more than one execution (moto's copy of it fails once
   one has run), and its service integrations call as the execution's role;
+* AWS Batch: a submitted job runs as a local process of the conversion container's entry point (the
+  functions artifact's ConvertMain) with the job role's credentials; DescribeJobs follows it;
 * IAM enforced for roles: calls with temporary credentials (the functions, the state machine, the
   VM Import service role) are held to the role's policies; S3 answers 403 for a missing key to a
   role that may not list the bucket; CopyImage honours ClientToken.
@@ -77,6 +79,10 @@ def main() -> None:
                         help="concurrently active import tasks per region before ResourceCountLimitExceeded")
     parser.add_argument("--function-host", default="",
                         help="URL of the Java function host that runs Lambda handlers")
+    parser.add_argument("--batch-java", default="", help="the java that runs AWS Batch jobs (the conversion entry point)")
+    parser.add_argument("--batch-classpath", default="", help="the unpacked functions artifact: classes and lib/*")
+    parser.add_argument("--batch-main", default="", help="the conversion container's main class")
+    parser.add_argument("--batch-logs", default="", help="folder for the jobs' output (batch-jobs/)")
     args = parser.parse_args()
 
     # AWS managed policies exist, so a template's ManagedPolicyArns attach (and are enforced) as on AWS.
@@ -101,8 +107,8 @@ def main() -> None:
     from moto.core.config import default_user_config
     default_user_config["stepfunctions"]["execute_state_machine"] = True
 
-    from vm2ami_localcloud import control, ec2_fixes, iam_enforcement, import_image, lambda_bridge, s3_events, \
-        sfn_fixes
+    from vm2ami_localcloud import batch_jobs, control, ec2_fixes, iam_enforcement, import_image, lambda_bridge, \
+        s3_events, sfn_fixes
 
     with open(args.stages, encoding="utf-8") as f:
         model = json.load(f)
@@ -112,6 +118,7 @@ def main() -> None:
     sfn_fixes.install()
     ec2_fixes.install()
     iam_enforcement.install()
+    batch_jobs.install(args.batch_java, args.batch_classpath, args.batch_main, args.batch_logs, "")
 
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     moto_app = DomainDispatcherApplication(create_backend_app)
@@ -122,6 +129,7 @@ def main() -> None:
     # The Step Functions interpreter calls other services back on localhost:$MOTO_PORT.
     os.environ["MOTO_PORT"] = str(port)
     os.environ["MOTO_HOST"] = args.host
+    batch_jobs.set_endpoint(f"http://{args.host}:{port}")
 
     stop = threading.Event()
 

@@ -327,6 +327,19 @@ def requests_for(service, action, params, region, account, default_resource):
         buses = sorted({(e.get("EventBusName") or "default") for e in entries if isinstance(e, dict)}) or ["default"]
         return [(full, b if b.startswith("arn:") else f"arn:aws:events:{region}:{account}:event-bus/{b}", {})
                 for b in buses]
+    if service == "batch" and action == "SubmitJob":
+        # Authorized against the job queue and the job definition (by ARN, or name[:revision] in this account).
+        queue = params.get("jobQueue") or "*"
+        if not queue.startswith("arn:"):
+            queue = f"arn:aws:batch:{region}:{account}:job-queue/{queue}"
+        definition = params.get("jobDefinition") or "*"
+        if not definition.startswith("arn:"):
+            definition = f"arn:aws:batch:{region}:{account}:job-definition/{definition}"
+        return [(full, queue, {}), (full, definition, {})]
+    if service == "batch" and action == "TerminateJob":
+        return [(full, f"arn:aws:batch:{region}:{account}:job/{params.get('jobId') or '*'}", {})]
+    if service == "batch":
+        return [(full, "*", {})]  # DescribeJobs, ListJobs: no resource-level permissions
     if service == "sqs":
         url = _first(params, "QueueUrl") or ""
         name = url.rstrip("/").split("/")[-1] if url else _first(params, "QueueName")
@@ -335,6 +348,12 @@ def requests_for(service, action, params, region, account, default_resource):
 
 
 # ---- the hook ------------------------------------------------------------------------------------
+
+_BATCH_ACTIONS = {a.lower(): a for a in (
+    "SubmitJob", "DescribeJobs", "ListJobs", "TerminateJob", "CancelJob", "TagResource", "UntagResource",
+    "CreateComputeEnvironment", "DescribeComputeEnvironments", "UpdateComputeEnvironment", "DeleteComputeEnvironment",
+    "CreateJobQueue", "DescribeJobQueues", "UpdateJobQueue", "DeleteJobQueue", "RegisterJobDefinition",
+    "DescribeJobDefinitions", "DeregisterJobDefinition", "ListTagsForResource")}
 
 _S3_VERSIONED = {"GetObject": "GetObjectVersion", "GetObjectTagging": "GetObjectVersionTagging",
                  "PutObjectTagging": "PutObjectVersionTagging", "DeleteObject": "DeleteObjectVersion"}
@@ -357,9 +376,9 @@ def _denied_error(service, denied):
     if service == "s3":
         from moto.s3.exceptions import S3AccessDeniedError
         return S3AccessDeniedError()  # S3 says only "Access Denied"
-    if service in ("states", "lambda", "ssm"):
+    if service in ("states", "lambda", "ssm", "batch"):
         error = JsonRESTError("AccessDeniedException", message)
-        error.code = 403 if service == "lambda" else 400
+        error.code = 403 if service in ("lambda", "batch") else 400
         return error
     return _Forbidden("AccessDenied", message)
 
@@ -404,6 +423,8 @@ def _authorize(self, _iam_request_cls, resource="*"):
         raise _Forbidden("ExpiredToken", "The security token included in the request is expired")
     action = self._get_action()
     action = action[0] if isinstance(action, list) else action
+    if service == "batch":
+        action = _BATCH_ACTIONS.get(action.lower(), action)  # moto names Batch's actions by their lower-case path
     if service == "s3":
         querystring = getattr(self, "querystring", {}) or {}
         # moto names GET ?tagging&versionId GetObjectVersion (its action map's last match): S3 asks for the tagging permission.

@@ -34,6 +34,13 @@ PATCHED = [
      "wrapped: filter rule names case-insensitive", "s3_events"),
     ("moto.stepfunctions.models", "StateMachineInstance.__deepcopy__",
      "added: more than one execution per state machine", "sfn_fixes"),
+    ("moto.batch.models", "Job.run", "replaced: a job runs as a local process of the conversion entry point", "batch_jobs"),
+    ("moto.batch.models", "Job.status", "replaced: set by the process's progress, not by moto's state manager", "batch_jobs"),
+    ("moto.batch.models", "Job._container_details", "wrapped: exitCode and reason of the container", "batch_jobs"),
+    ("moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_batch",
+     "StateTaskServiceBatch._normalise_parameters", "replaced: SubmitJob's parameters in the API's casing", "sfn_fixes"),
+    ("moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_batch",
+     "StateTaskServiceBatch._normalise_response", "replaced: Batch's responses in Step Functions' casing", "sfn_fixes"),
     ("moto.stepfunctions.parser.asl.utils.boto_client", "boto_client_for",
      "replaced in every interpreter module: integrations call as the execution's role", "sfn_fixes"),
 ]
@@ -45,7 +52,10 @@ USED = [
     ("moto.ec2.models.amis", "Ami"), ("moto.ec2.utils", "random_ami_id"), ("moto.awslambda.models", "lambda_backends"),
     ("moto.sqs.models", "sqs_backends"), ("moto.ec2.exceptions", "EC2ClientError"),
     ("moto.core.exceptions", "JsonRESTError"), ("moto.core.exceptions", "_RESTError"),
-    ("moto.s3.exceptions", "S3AccessDeniedError"),
+    ("moto.s3.exceptions", "S3AccessDeniedError"), ("moto.stepfunctions.parser.utils", "camel_to_snake_case"),
+    ("moto.batch.models", "Job._mark_stopped"), ("moto.batch.models", "Job._start_attempt"),
+    ("moto.batch.models", "Job._get_container_property"), ("moto.batch.models", "Job._add_parameters_to_command"),
+    ("moto.batch.models", "Job._get_attempt_duration"), ("moto.batch.models", "Job._wait_for_dependencies"),
 ]
 
 

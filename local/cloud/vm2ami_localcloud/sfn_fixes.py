@@ -8,6 +8,12 @@
 * Service integrations run as the state machine's role: moto's interpreter calls Lambda, SNS and the
   AWS SDK integrations with a fixed unrestricted key. Here each call carries temporary credentials of
   the execution's role (trusting states.amazonaws.com), so the role's policies decide, as on AWS.
+* The AWS Batch integration (batch:submitJob.sync) speaks Step Functions' casing: moto's copy of the
+  interpreter leaves request and response normalisation empty (LocalStack fills it from the service
+  model), so SubmitJob got JobName instead of jobName and the .sync poll looked for JobId in a response
+  that says jobId. Here the Batch task maps its parameters onto SubmitJob's input shape and the responses
+  (SubmitJob's, DescribeJobs' job: the task's output, or the failure's Cause) onto Step Functions' casing
+  (JobId, Status, StartedAt, Container.ExitCode), as AWS does.
 """
 
 import copy
@@ -74,8 +80,45 @@ def _patch_service_clients():
     return patched
 
 
+_operations = {}
+
+
+def _operation_model(service, action_snake):
+    """botocore's model of a service operation by its snake_case name (submit_job), cached."""
+    key = (service, action_snake)
+    if key not in _operations:
+        import botocore.session
+        from moto.stepfunctions.parser.utils import camel_to_snake_case
+        model = botocore.session.get_session().get_service_model(service)
+        _operations[key] = next((model.operation_model(name) for name in model.operation_names
+                                 if camel_to_snake_case(name) == action_snake), None)
+    return _operations[key]
+
+
+def _batch_normalise_parameters(self, parameters, boto_service_name=None, service_action_name=None):
+    operation = _operation_model(self._get_boto_service_name(boto_service_name),
+                                 self._get_boto_service_action(service_action_name))
+    if operation is not None:
+        self._to_boto_request(parameters, operation.input_shape)
+
+
+def _batch_normalise_response(self, response, boto_service_name=None, service_action_name=None):
+    operation = _operation_model(self._get_boto_service_name(boto_service_name),
+                                 self._get_boto_service_action(service_action_name))
+    if operation is not None:
+        self._from_boto_response(response, operation.output_shape)
+
+
+def _patch_batch_casing():
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_batch import \
+        StateTaskServiceBatch
+    StateTaskServiceBatch._normalise_parameters = _batch_normalise_parameters
+    StateTaskServiceBatch._normalise_response = _batch_normalise_response
+
+
 def install():
     StateMachineInstance.__deepcopy__ = _deepcopy
+    _patch_batch_casing()
     if _patch_service_clients() == 0:
         raise RuntimeError("moto's Step Functions interpreter has no boto_client_for to patch: "
                            "this moto version is not the one the extension supports")

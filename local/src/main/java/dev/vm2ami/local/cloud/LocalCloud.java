@@ -1,10 +1,13 @@
 package dev.vm2ami.local.cloud;
 
+import dev.vm2ami.convert.ConvertMain;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vm2ami.local.host.FunctionHost;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -73,7 +76,12 @@ public final class LocalCloud implements AutoCloseable {
                     "--stages", cloudDir.resolve("import-stages.json").toString(),
                     "--time-scale", Double.toString(options.timeScale()),
                     "--import-quota", Integer.toString(options.importQuota()),
-                    "--function-host", host.url()));
+                    "--function-host", host.url(),
+                    // AWS Batch jobs run the conversion container's entry point from the same unpacked artifact.
+                    "--batch-java", host.javaExecutable().toString(),
+                    "--batch-classpath", host.taskRoot() + File.pathSeparator + host.taskRoot().resolve("lib") + File.separator + "*",
+                    "--batch-main", ConvertMain.class.getName(),
+                    "--batch-logs", work.resolve("logs").toString()));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             builder.environment().put("AWS_DEFAULT_REGION", options.region());
             try {

@@ -83,6 +83,16 @@ public final class FunctionHost implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /** The unpacked artifact (classes at the root, jars in lib/), as Lambda's /var/task and the conversion container's /opt/vm2ami. */
+    public Path taskRoot() {
+        return launch.taskRoot();
+    }
+
+    /** The java that runs the workers. */
+    public Path javaExecutable() {
+        return launch.javaExecutable();
+    }
+
     /** Folder with one log file per function (everything the handlers wrote). */
     public Path logDirectory() {
         return launch.logDirectory();

@@ -45,13 +45,20 @@ import java.util.zip.ZipOutputStream;
  * stable between runs; the stack's outputs say what they are, as on AWS.
  */
 public final class TemplateDeployer {
+    private static final String NO_NETWORK = "no network is simulated: a conversion job runs as a local process and "
+            + "reaches the local cloud on loopback (the VPC, subnets and security group exist, as the compute environment names them)";
     /** Resource types the local cloud does not create, with the reason. */
-    public static final Map<String, String> SKIPPED = Map.of(
-            "AWS::Logs::LogGroup", "functions log to the function host's files (function-logs); no CloudWatch Logs",
-            "AWS::CloudWatch::Alarm", "no metrics are emitted locally, so an alarm could never fire",
-            "AWS::CloudWatch::Dashboard", "the functions' metric lines (EMF) go to the function logs; nothing makes metrics of them locally",
-            "AWS::Lambda::Permission", "resource policies are not evaluated locally; the local schedule invokes the reconciler itself",
-            "AWS::CDK::Metadata", "CDK bookkeeping");
+    public static final Map<String, String> SKIPPED = Map.ofEntries(
+            Map.entry("AWS::Logs::LogGroup", "functions log to the function host's files (function-logs); no CloudWatch Logs"),
+            Map.entry("AWS::CloudWatch::Alarm", "no metrics are emitted locally, so an alarm could never fire"),
+            Map.entry("AWS::CloudWatch::Dashboard", "the functions' metric lines (EMF) go to the function logs; nothing makes metrics of them locally"),
+            Map.entry("AWS::Lambda::Permission", "resource policies are not evaluated locally; the local schedule invokes the reconciler itself"),
+            Map.entry("AWS::CDK::Metadata", "CDK bookkeeping"),
+            Map.entry("AWS::EC2::InternetGateway", NO_NETWORK),
+            Map.entry("AWS::EC2::VPCGatewayAttachment", NO_NETWORK),
+            Map.entry("AWS::EC2::RouteTable", NO_NETWORK),
+            Map.entry("AWS::EC2::Route", NO_NETWORK),
+            Map.entry("AWS::EC2::SubnetRouteTableAssociation", NO_NETWORK));
     /** The CDK's bucket-notification handler is a Python function; its job (PutBucketNotificationConfiguration) is done here. */
     static final String NOTIFICATION_HANDLER_REASON = "the CDK's Python handler of Custom::S3BucketNotifications; "
             + "the deployer applies the notification configuration itself";
@@ -74,6 +81,7 @@ public final class TemplateDeployer {
     private final String region;
     private final String account;
     private final UnaryOperator<Map<String, String>> environmentOverride;
+    private final BatchResources batch;
 
     private final Map<String, String> physical = new HashMap<>();
     private final Map<String, Map<String, String>> attributes = new HashMap<>();
@@ -89,6 +97,7 @@ public final class TemplateDeployer {
         this.region = region;
         this.account = account;
         this.environmentOverride = environmentOverride;
+        this.batch = new BatchResources(aws, endpoint, region, account);
     }
 
     public Deployed deploy(JsonNode template, String stackName) {
@@ -140,6 +149,22 @@ public final class TemplateDeployer {
                 case "AWS::StepFunctions::StateMachine" -> stateMachine(id, props, intrinsics);
                 case "AWS::Events::Rule" -> schedules.addAll(schedule(id, props, intrinsics));
                 case "Custom::S3BucketNotifications" -> bucketNotifications(props, intrinsics);
+                case "AWS::EC2::VPC" -> created(id, batch.vpc(props, intrinsics), Map.of());
+                case "AWS::EC2::Subnet" -> created(id, batch.subnet(props, intrinsics), Map.of());
+                case "AWS::EC2::SecurityGroup" -> {
+                    String groupId = batch.securityGroup(localName(stackName, resource, id, 255), props, intrinsics);
+                    created(id, groupId, Map.of("GroupId", groupId));
+                }
+                case "AWS::Batch::ComputeEnvironment" -> {
+                    String arn = batch.computeEnvironment(localName(stackName, resource, id, 128), props, intrinsics);
+                    created(id, arn, Map.of("ComputeEnvironmentArn", arn));
+                }
+                case "AWS::Batch::JobQueue" -> {
+                    String arn = batch.jobQueue(localName(stackName, resource, id, 128), props, intrinsics);
+                    created(id, arn, Map.of("JobQueueArn", arn));
+                }
+                case "AWS::Batch::JobDefinition" -> created(id, batch.jobDefinition(localName(stackName, resource, id, 128), props,
+                        intrinsics), Map.of());
                 default -> throw new UnsupportedTemplateException("the local deployer cannot create " + id + " of type " + type
                         + "; add it to TemplateDeployer (or to SKIPPED, with the reason, in local/README.md too)");
             }
