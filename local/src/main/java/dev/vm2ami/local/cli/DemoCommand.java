@@ -23,9 +23,10 @@ import java.util.concurrent.Callable;
 
 /** {@code ./vm2ami demo}: the product's main job, end to end, on the embedded local cloud. */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run the whole pipeline on the embedded local cloud: start it, deploy the pipeline, drop eight small "
+        description = {"Run the whole pipeline on the embedded local cloud: start it, deploy the pipeline, drop ten small "
                 + "sample images (two good ones, an arm64 Debian that takes the snapshot path, one EC2 fails once and vm2ami retries, "
-                + "one EC2 says Unknown OS for and vm2ami retries on the snapshot path, three the pre-flight "
+                + "one EC2 says Unknown OS for and vm2ami retries on the snapshot path, a qcow2 converted in Lambda and a VirtualBox "
+                + "VDI converted as an AWS Batch job (the demo sets conversionLambdaMaxBytes to 1 MiB), three the pre-flight "
                 + "check rejects: one for the OS inside it, two for their format), show each image's progress, and end with a summary and the notifications received.",
                 "",
                 "Exit status 0 when every image reached the outcome it should; 1 otherwise."})
@@ -52,7 +53,7 @@ final class DemoCommand implements Callable<Integer> {
         out.println("vm2ami demo: VM disk images -> AMIs, on the embedded local cloud (moto + vm2ami's ImportImage simulator)");
         out.print("starting the local cloud and deploying the pipeline... ");
         out.flush();
-        try (LocalDeployment stack = LocalDeployment.start(options)) {
+        try (LocalDeployment stack = LocalDeployment.start(options, DemoImages.settings())) {
             PipelineResources p = stack.pipeline();
             out.printf("ready in %.1f s (endpoint %s)%n%n", (System.nanoTime() - started) / 1e9, stack.cloud().endpoint());
 

@@ -12,8 +12,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +52,11 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "Print the resources and 'ready', but no line per image.")
     boolean quiet;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "The stack's settings, as in infra-cdk/config/*.json (one JSON object; e.g. "
+                    + "{\"conversionLambdaMaxBytes\": 1048576} sends larger conversions to AWS Batch), over cdk.json's.")
+    Path config;
+
     @Option(names = "--keep-work-dir", description = "Keep the work folder (function and cloud logs, the unpacked artifact) after it stops; its path is printed.")
     boolean keepWorkDir;
 
@@ -65,16 +72,27 @@ final class UpCommand implements Callable<Integer> {
         }
     }
 
+    /** The settings of {@code --config FILE} (none: cdk.json's), or a usage error (exit 2) before anything starts. */
+    static Map<String, Object> settings(CommandLine.Model.CommandSpec spec, Path file) {
+        if (file == null) return Map.of();
+        try {
+            return StackSettingsFile.read(file);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         LocalCloudOptions options = options(spec, () -> LocalCloudOptions.defaults()
                 .withPort(port).withTimeScale(timeScale).withImportQuota(importQuota).withRegion(region)
                 .withKeepWorkDirectory(keepWorkDir));
+        Map<String, Object> settings = settings(spec, config);
         PrintStream out = System.out;
         long started = System.nanoTime();
         CountDownLatch stopped = new CountDownLatch(1);
         CountDownLatch stopping = new CountDownLatch(1);
-        try (LocalDeployment stack = LocalDeployment.start(options)) {
+        try (LocalDeployment stack = LocalDeployment.start(options, settings)) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 stopping.countDown();
                 stack.close();
@@ -97,6 +115,7 @@ final class UpCommand implements Callable<Integer> {
             out.println("vmimport-role: " + p.vmimportRoleName());
             out.println("function-logs: " + cloud.functionLogs());
             out.println("cloud-log: " + cloud.cloudLog());
+            if (!settings.isEmpty()) out.println("settings: " + settings + " (from " + config + ")");
             out.println();
             out.println("Try it (in another shell; any access key works):");
             out.println("  export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=" + cloud.region());

@@ -1,13 +1,16 @@
 package dev.vm2ami.local.demo;
 
+import dev.vm2ami.sampleimages.ConvertibleImages;
 import dev.vm2ami.sampleimages.DiskBuilder;
 import dev.vm2ami.sampleimages.Ext4Builder;
 import dev.vm2ami.sampleimages.LinuxRoot;
 import dev.vm2ami.sampleimages.SampleImages;
+import dev.vm2ami.sampleimages.SparseImage;
 import dev.vm2ami.wiring.NotificationAttributes;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** The demo's sample images: small, with real headers, built in memory. */
@@ -20,7 +23,18 @@ public final class DemoImages {
              "ssmParameter": "/images/{stem}/latest", "deprecateAfterDays": 90, "imdsSupport": "v2.0",
              "sourceDisposition": "tag"}""";
 
+    /**
+     * The demo's stack configuration (what {@code ./vm2ami up --config} reads from a file): a Lambda threshold
+     * between its qcow2 (576 KiB of clusters: converted in Lambda) and its VDI (2 MiB of blocks: converted as an
+     * AWS Batch job), so the demo runs both conversion engines.
+     */
+    public static final long CONVERSION_LAMBDA_MAX_BYTES = 1 << 20;
+
     private DemoImages() {}
+
+    public static Map<String, Object> settings() {
+        return Map.of("conversionLambdaMaxBytes", CONVERSION_LAMBDA_MAX_BYTES);
+    }
 
     /** An MBR disk whose ext4 holds a 32-bit (i386) Debian 8: the pre-flight's OS inspection rejects it. */
     public static byte[] legacyAppliance() {
@@ -31,6 +45,7 @@ public final class DemoImages {
 
     public static List<DemoImage> all() {
         byte[] linux = SampleImages.rawWithLinuxPartition(4 << 20);
+        SparseImage disk = SparseImage.of(linux);
         return List.of(
                 new DemoImage(PREFIX + "linux-server.raw", "Ubuntu 22.04; manifest: share, copy to eu-west-1", linux, null,
                         NotificationAttributes.SUCCEEDED, DISTRIBUTED),
@@ -42,6 +57,10 @@ public final class DemoImages {
                         SampleImages.arm64DebianUefi(), null, NotificationAttributes.SUCCEEDED),
                 new DemoImage(PREFIX + "custom-kernel.raw", "EC2 says Unknown OS (injected): retried as a snapshot", linux, "unknown-os",
                         NotificationAttributes.SUCCEEDED),
+                new DemoImage(PREFIX + "kvm-guest.qcow2", "qcow2 from KVM: converted in Lambda, then imported",
+                        ConvertibleImages.qcow2(disk, false).toByteArray(), null, NotificationAttributes.SUCCEEDED),
+                new DemoImage(PREFIX + "virtualbox.vdi", "VirtualBox VDI over 1 MiB: converted on AWS Batch",
+                        ConvertibleImages.vdi(disk).toByteArray(), null, NotificationAttributes.SUCCEEDED),
                 new DemoImage(PREFIX + "legacy-appliance.raw", "a 32-bit Debian 8 inside: VM import takes 64-bit Linux only",
                         legacyAppliance(), null, NotificationAttributes.REJECTED),
                 new DemoImage(PREFIX + "workstation.vmdk", "monolithicSparse VMDK from VMware Workstation",

@@ -8,6 +8,7 @@ import software.amazon.awssdk.core.SdkBytes;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,9 +37,17 @@ public final class LocalDeployment implements AutoCloseable {
     }
 
     public static LocalDeployment start(LocalCloudOptions options) throws IOException {
+        return start(options, Map.of());
+    }
+
+    /**
+     * @param settings the stack's configuration over cdk.json's (the keys of infra-cdk/config/*.json), e.g.
+     *                 {@code conversionLambdaMaxBytes}; empty for cdk.json's own
+     */
+    public static LocalDeployment start(LocalCloudOptions options, Map<String, Object> settings) throws IOException {
         LocalCloud cloud = LocalCloud.start(options);
         try {
-            PipelineResources pipeline = LocalPipeline.deploy(cloud);
+            PipelineResources pipeline = settings.isEmpty() ? LocalPipeline.deploy(cloud) : LocalPipeline.deploy(cloud, settings);
             // The stack's schedule (EventBridge, every 30 minutes on AWS) on the local clock: seconds.
             Duration every = pipeline.schedules().stream()
                     .filter(s -> s.functionName().equals(pipeline.functionNames().get(PipelineFunction.RECONCILE)))

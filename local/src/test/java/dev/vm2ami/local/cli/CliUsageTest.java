@@ -51,10 +51,32 @@ class CliUsageTest {
     }
 
     @Test
+    void aConfigFileOfUpWithAnUnknownSettingOrNoObjectIsAUsageErrorBeforeItStarts() throws Exception {
+        Path typo = java.nio.file.Files.writeString(dir.resolve("typo.json"), "{\"conversionLambdaMaxByte\": 1048576}");
+        Path list = java.nio.file.Files.writeString(dir.resolve("list.json"), "[1, 2]");
+
+        assertThat(run("up", "--config", typo.toString())).isEqualTo(2);
+        assertThat(run("up", "--config", list.toString())).isEqualTo(2);
+        assertThat(run("up", "--config", dir.resolve("missing.json").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("settings the stack does not know: conversionLambdaMaxByte")
+                .contains("must hold one JSON object").contains("cannot read");
+    }
+
+    @Test
+    void aConfigFileOfUpIsReadAsTheStacksSettings() throws Exception {
+        Path file = java.nio.file.Files.writeString(dir.resolve("local.json"),
+                "{\"conversionLambdaMaxBytes\": 1048576, \"extraTags\": {\"Owner\": \"platform\"}}");
+
+        assertThat(StackSettingsFile.read(file)).containsEntry("conversionLambdaMaxBytes", 1048576)
+                .containsEntry("extraTags", java.util.Map.of("Owner", "platform"));
+    }
+
+    @Test
     void upDocumentsQuietAndKeepingItsWorkFolder() {
         run("up", "--help");
 
-        assertThat(out.toString()).contains("--quiet").contains("--keep-work-dir").contains("raw message delivery");
+        assertThat(out.toString()).contains("--quiet").contains("--keep-work-dir").contains("raw message delivery")
+                .contains("--config=FILE");
     }
 
     @Test
