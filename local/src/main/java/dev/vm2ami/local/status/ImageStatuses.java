@@ -97,6 +97,16 @@ public final class ImageStatuses {
         }
         ImportJob.Submission submission = job.submission();
         ImportJob.TaskStatus task = job.task();
+        ImportJob.Conversion conversion = job.conversion();
+        if (conversion != null && submission == null && task == null) {
+            if ("InspectConverted".equals(state) || conversion.converted()) {
+                return new Stage("inspecting the converted image", null, wholeImport, conversion.key());
+            }
+            // The task's input is the job before the step: the engine comes from the state that runs it.
+            boolean onBatch = "ConvertOnBatch".equals(state) || !"ConvertInLambda".equals(state)
+                    && ImportJob.Conversion.BATCH.equals(conversion.engine());
+            return new Stage(onBatch ? "converting on AWS Batch" : "converting in Lambda", null, wholeImport, conversion.from());
+        }
         if (submission == null && task == null && job.adoption() == null) {
             return new Stage("submitting", null, wholeImport, null);
         }

@@ -70,6 +70,21 @@ class ImageStatusesTest {
     }
 
     @Test
+    void aConversionShowsItsEngineThenTheInspectionOfItsResult() {
+        ImportJob received = ImportJob.start(afterSubmit.executionName(), afterSubmit.receivedAt(), afterSubmit.source(), afterSubmit.timing());
+        ImportJob planned = received.withInspection(afterSubmit.inspection()).withConversion(new ImportJob.Conversion("qcow2 v3",
+                "stream-optimized VMDK", "vmdk", ImportJob.Conversion.LAMBDA, "images", "converted/web.qcow2.vmdk", 5L << 30,
+                List.of(), null, null, null, null, null, null, null));
+
+        assertThat(statuses.of(running, planned, "ConvertInLambda", started.plusSeconds(5)).stage()).isEqualTo("converting in Lambda");
+        assertThat(statuses.of(running, planned, "ConvertOnBatch", started.plusSeconds(5)).stage())
+                .as("a conversion Lambda could not finish, redone on Batch").isEqualTo("converting on AWS Batch");
+        ImageStatus inspecting = statuses.of(running, planned, "InspectConverted", started.plusSeconds(60));
+        assertThat(inspecting.stage()).isEqualTo("inspecting the converted image");
+        assertThat(inspecting.detail()).isEqualTo("converted/web.qcow2.vmdk");
+    }
+
+    @Test
     void aTaskTheCheckStepHasNotLookedAtYetIsSubmitted() {
         ImageStatus s = statuses.of(running, afterSubmit, "WaitForImport", started.plusSeconds(10));
         assertThat(s.stage()).isEqualTo("submitted");
