@@ -36,6 +36,47 @@ class TooManyRequests(JsonRESTError):
         super().__init__("TooManyRequestsException", message)
 
 
+def _host_request(fn, event):
+    """What the function host needs to run fn: its configuration and its role's credentials."""
+    # Lambda gives the function its execution role's temporary credentials, nothing else.
+    session = iam_enforcement.session_for(fn.account_id, fn.region, fn.role, "lambda.amazonaws.com", fn.function_name)
+    return {
+        "credentials": {"accessKeyId": session.access_key_id, "secretAccessKey": session.secret_access_key,
+                        "sessionToken": session.session_token,
+                        "expiration": session.expiration.strftime("%Y-%m-%dT%H:%M:%SZ")},
+        "functionName": fn.function_name,
+        "functionArn": fn.function_arn,
+        "handler": fn.handler,
+        "runtime": fn.run_time,
+        "timeoutSeconds": int(fn.timeout or 3),
+        "memoryMb": int(fn.memory_size or 128),
+        "region": fn.region,
+        "environment": dict(fn.environment_vars or {}),
+        "event": event,
+    }
+
+
+def prepare(account_id, region, names):
+    """SnapStart emulation (the host's snapStart option): asks the host to start each named function's
+    first execution environment and prime it before any invocation, as publishing a SnapStart version
+    does. Answers one result per function."""
+    from moto.awslambda.utils import get_backend
+    backend = get_backend(account_id, region)
+
+    def one(name):
+        try:
+            request = _host_request(backend.get_function(name), {})
+            http = urllib.request.Request(_host_url.rstrip("/") + "/prepare", data=json.dumps(request).encode("utf-8"),
+                                          method="POST", headers={"Content-Type": "application/json"})
+            with urllib.request.urlopen(http, timeout=300) as response:
+                return json.loads(response.read().decode("utf-8"))
+        except Exception as e:  # noqa: BLE001 - one function's failure is reported, the others still prepare
+            return {"functionName": name, "prepared": False, "error": repr(e)}
+
+    with ThreadPoolExecutor(max_workers=4, thread_name_prefix="prepare") as pool:
+        return list(pool.map(one, names))
+
+
 def _invoke_via_function_host(self, event=None):
     """Replacement for LambdaFunction._invoke_lambda: (payload, errored, logs)."""
     if event is None:
@@ -46,27 +87,11 @@ def _invoke_via_function_host(self, event=None):
                               "errorMessage": "no function host is attached to this local cloud"})
         return message, True, ""
     try:
-        # Lambda gives the function its execution role's temporary credentials, nothing else.
-        session = iam_enforcement.session_for(self.account_id, self.region, self.role, "lambda.amazonaws.com",
-                                              self.function_name)
+        request = _host_request(self, event)
     except iam_enforcement.RoleNotAssumable as e:
         message = json.dumps({"errorType": "Lambda.InvalidRole",
                               "errorMessage": f"The role defined for the function cannot be assumed by Lambda: {e}"})
         return message, True, ""
-    request = {
-        "credentials": {"accessKeyId": session.access_key_id, "secretAccessKey": session.secret_access_key,
-                        "sessionToken": session.session_token,
-                        "expiration": session.expiration.strftime("%Y-%m-%dT%H:%M:%SZ")},
-        "functionName": self.function_name,
-        "functionArn": self.function_arn,
-        "handler": self.handler,
-        "runtime": self.run_time,
-        "timeoutSeconds": int(self.timeout or 3),
-        "memoryMb": int(self.memory_size or 128),
-        "region": self.region,
-        "environment": dict(self.environment_vars or {}),
-        "event": event,
-    }
     body = json.dumps(request).encode("utf-8")
     http = urllib.request.Request(_host_url.rstrip("/") + "/invoke", data=body, method="POST",
                                   headers={"Content-Type": "application/json"})

@@ -68,7 +68,7 @@ public final class LocalCloud implements AutoCloseable {
         try {
             // Each function gets its own role's temporary credentials with each invocation (lambda_bridge).
             host = FunctionHost.start(options.functionsArtifact(), work, Map.of(
-                    "AWS_ENDPOINT_URL", endpoint.toString()), options.maxWorkersPerFunction());
+                    "AWS_ENDPOINT_URL", endpoint.toString()), options.maxWorkersPerFunction(), options.snapStart());
             Path cloudDir = CloudResources.unpack(work.resolve("cloud"));
             List<String> command = new ArrayList<>(List.of(
                     options.python(), "-u", cloudDir.resolve("vm2ami_cloud.py").toString(),
@@ -159,6 +159,32 @@ public final class LocalCloud implements AutoCloseable {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(endpoint.resolve("/_vm2ami/simulator")).build(),
                     HttpResponse.BodyHandlers.ofString());
             return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException("the local cloud does not answer at " + endpoint, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /**
+     * SnapStart emulation ({@link LocalCloudOptions#snapStart()}): each named function's first execution
+     * environment is started and primed now, before any invocation. Does nothing when the option is off.
+     *
+     * @return the functions that did not get there, with why
+     */
+    public List<String> prepareFunctions(String account, List<String> functionNames) {
+        if (!options.snapStart() || functionNames.isEmpty()) return List.of();
+        URI uri = endpoint.resolve("/_vm2ami/prepare-functions?account=" + account + "&region=" + options.region()
+                + "&names=" + String.join(",", functionNames));
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            List<String> failed = new ArrayList<>();
+            for (JsonNode f : JSON.readTree(response.body()).path("functions")) {
+                if (!f.path("prepared").asBoolean()) failed.add(f.path("functionName").asText() + ": " + f.path("error").asText());
+            }
+            return failed;
         } catch (IOException e) {
             throw new IllegalStateException("the local cloud does not answer at " + endpoint, e);
         } catch (InterruptedException e) {

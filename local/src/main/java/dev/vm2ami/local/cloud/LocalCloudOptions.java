@@ -13,9 +13,12 @@ import java.nio.file.Path;
  * @param maxWorkersPerFunction concurrent execution environments per function
  * @param python                the Python interpreter that has moto
  * @param keepWorkDirectory     keep logs and the unpacked artifact after close
+ * @param snapStart             emulate SnapStart: each function's first execution environment is started and primed
+ *                              (its CRaC beforeCheckpoint hooks run) when the pipeline is deployed, before any
+ *                              invocation; off by default, as the stack does not turn SnapStart on (local/README.md)
  */
 public record LocalCloudOptions(int port, double timeScale, int importQuota, String region, Path functionsArtifact,
-                                int maxWorkersPerFunction, String python, boolean keepWorkDirectory) {
+                                int maxWorkersPerFunction, String python, boolean keepWorkDirectory, boolean snapStart) {
 
     public static final double DEFAULT_TIME_SCALE = 0.003;
     public static final int DEFAULT_IMPORT_QUOTA = 20;
@@ -28,35 +31,39 @@ public record LocalCloudOptions(int port, double timeScale, int importQuota, Str
 
     public static LocalCloudOptions defaults() {
         return new LocalCloudOptions(0, DEFAULT_TIME_SCALE, DEFAULT_IMPORT_QUOTA, "us-east-1",
-                FunctionsArtifact.locate(), 2, pythonFromEnvironment(), false);
+                FunctionsArtifact.locate(), 2, pythonFromEnvironment(), false, false);
     }
 
     public LocalCloudOptions withPort(int p) {
-        return new LocalCloudOptions(p, timeScale, importQuota, region, functionsArtifact, maxWorkersPerFunction, python, keepWorkDirectory);
+        return new LocalCloudOptions(p, timeScale, importQuota, region, functionsArtifact, maxWorkersPerFunction, python, keepWorkDirectory, snapStart);
     }
 
     public LocalCloudOptions withTimeScale(double f) {
-        return new LocalCloudOptions(port, f, importQuota, region, functionsArtifact, maxWorkersPerFunction, python, keepWorkDirectory);
+        return new LocalCloudOptions(port, f, importQuota, region, functionsArtifact, maxWorkersPerFunction, python, keepWorkDirectory, snapStart);
     }
 
     public LocalCloudOptions withImportQuota(int q) {
-        return new LocalCloudOptions(port, timeScale, q, region, functionsArtifact, maxWorkersPerFunction, python, keepWorkDirectory);
+        return new LocalCloudOptions(port, timeScale, q, region, functionsArtifact, maxWorkersPerFunction, python, keepWorkDirectory, snapStart);
     }
 
     public LocalCloudOptions withRegion(String r) {
-        return new LocalCloudOptions(port, timeScale, importQuota, r, functionsArtifact, maxWorkersPerFunction, python, keepWorkDirectory);
+        return new LocalCloudOptions(port, timeScale, importQuota, r, functionsArtifact, maxWorkersPerFunction, python, keepWorkDirectory, snapStart);
     }
 
     public LocalCloudOptions withMaxWorkersPerFunction(int n) {
-        return new LocalCloudOptions(port, timeScale, importQuota, region, functionsArtifact, n, python, keepWorkDirectory);
+        return new LocalCloudOptions(port, timeScale, importQuota, region, functionsArtifact, n, python, keepWorkDirectory, snapStart);
     }
 
     public LocalCloudOptions withFunctionsArtifact(Path artifact) {
-        return new LocalCloudOptions(port, timeScale, importQuota, region, artifact, maxWorkersPerFunction, python, keepWorkDirectory);
+        return new LocalCloudOptions(port, timeScale, importQuota, region, artifact, maxWorkersPerFunction, python, keepWorkDirectory, snapStart);
     }
 
     public LocalCloudOptions withKeepWorkDirectory(boolean keep) {
-        return new LocalCloudOptions(port, timeScale, importQuota, region, functionsArtifact, maxWorkersPerFunction, python, keep);
+        return new LocalCloudOptions(port, timeScale, importQuota, region, functionsArtifact, maxWorkersPerFunction, python, keep, snapStart);
+    }
+
+    public LocalCloudOptions withSnapStart(boolean emulate) {
+        return new LocalCloudOptions(port, timeScale, importQuota, region, functionsArtifact, maxWorkersPerFunction, python, keepWorkDirectory, emulate);
     }
 
     static String pythonFromEnvironment() {

@@ -55,6 +55,7 @@ public final class FunctionHost implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.setExecutor(executor);
         server.createContext("/invoke", this::handleInvoke);
+        server.createContext("/prepare", this::handlePrepare);
         server.start();
     }
 
@@ -66,6 +67,17 @@ public final class FunctionHost implements AutoCloseable {
      */
     public static FunctionHost start(Path artifactZip, Path workDirectory, Map<String, String> cloudEnvironment,
                                      int maxWorkersPerFunction) throws IOException {
+        return start(artifactZip, workDirectory, cloudEnvironment, maxWorkersPerFunction, false);
+    }
+
+    /**
+     * @param snapStart workers start the way a SnapStart version's execution environment is made:
+     *                  the runtime client runs the functions' beforeCheckpoint hooks (their priming)
+     *                  after init and waits at its snapshot point until an invocation needs it; see
+     *                  {@link #prepare}
+     */
+    public static FunctionHost start(Path artifactZip, Path workDirectory, Map<String, String> cloudEnvironment,
+                                     int maxWorkersPerFunction, boolean snapStart) throws IOException {
         if (!Files.isRegularFile(artifactZip)) {
             throw new IOException("The functions' deployment artifact " + artifactZip + " does not exist. "
                     + "Build it first: ./mvnw -B -pl functions package -DskipTests (./vm2ami does this for you).");
@@ -74,7 +86,7 @@ public final class FunctionHost implements AutoCloseable {
         unzip(artifactZip, taskRoot);
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         WorkerLaunch launch = new WorkerLaunch(java, runtimeClasspath(), nativeClient(workDirectory), taskRoot,
-                Map.copyOf(cloudEnvironment), workDirectory.resolve("logs"));
+                Map.copyOf(cloudEnvironment), workDirectory.resolve("logs"), snapStart);
         return new FunctionHost(launch, maxWorkersPerFunction);
     }
 
@@ -117,21 +129,61 @@ public final class FunctionHost implements AutoCloseable {
         }
     }
 
+    /**
+     * SnapStart emulation: starts one worker of the function (when it has none) ahead of any invocation
+     * and waits until it has initialised and primed, as publishing a SnapStart version does before the
+     * snapshot. The first invocation then meets that worker at its snapshot point. Without snapStart
+     * this does nothing.
+     *
+     * @return empty when the function has a worker at its snapshot point (or snapStart is off), else why not
+     */
+    public java.util.Optional<String> prepare(Invocation spec) {
+        if (!launch.snapStart()) return java.util.Optional.empty();
+        WorkerPool pool = pools.computeIfAbsent(spec.workerKey(), k -> new WorkerPool());
+        Worker worker;
+        try {
+            worker = pool.startIdle(spec);
+        } catch (IOException e) {
+            return java.util.Optional.of("could not start a worker for " + spec.functionName() + ": " + e.getMessage());
+        }
+        return worker == null ? java.util.Optional.empty() : worker.awaitSnapshotPoint();
+    }
+
+    private void handlePrepare(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Invocation spec = invocation(JSON.readTree(exchange.getRequestBody()));
+            java.util.Optional<String> failure = prepare(spec);
+            ObjectNode response = JSON.createObjectNode().put("functionName", spec.functionName())
+                    .put("snapStart", launch.snapStart()).put("prepared", failure.isEmpty() && launch.snapStart());
+            failure.ifPresent(f -> response.put("error", f));
+            byte[] body = JSON.writeValueAsBytes(response);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    private static Invocation invocation(JsonNode request) throws IOException {
+        Map<String, String> environment = new LinkedHashMap<>();
+        request.path("environment").fields().forEachRemaining(e -> environment.put(e.getKey(), e.getValue().asText()));
+        return new Invocation(
+                request.path("functionName").asText(),
+                request.path("functionArn").asText(),
+                request.path("handler").asText(),
+                request.path("timeoutSeconds").asInt(3),
+                request.path("memoryMb").asInt(128),
+                request.path("region").asText("us-east-1"),
+                environment,
+                JSON.writeValueAsBytes(request.path("event")),
+                credentials(request.path("credentials")));
+    }
+
     private void handleInvoke(HttpExchange exchange) throws IOException {
         try (exchange) {
             JsonNode request = JSON.readTree(exchange.getRequestBody());
-            Map<String, String> environment = new LinkedHashMap<>();
-            request.path("environment").fields().forEachRemaining(e -> environment.put(e.getKey(), e.getValue().asText()));
-            Invocation invocation = new Invocation(
-                    request.path("functionName").asText(),
-                    request.path("functionArn").asText(),
-                    request.path("handler").asText(),
-                    request.path("timeoutSeconds").asInt(3),
-                    request.path("memoryMb").asInt(128),
-                    request.path("region").asText("us-east-1"),
-                    environment,
-                    JSON.writeValueAsBytes(request.path("event")),
-                    credentials(request.path("credentials")));
+            Invocation invocation = invocation(request);
             InvocationResult result;
             try {
                 result = invoke(invocation);
@@ -204,6 +256,17 @@ public final class FunctionHost implements AutoCloseable {
                 }
                 wait(100);
             }
+        }
+
+        /** A new worker left idle for the next invocation; null when the function already has its workers. */
+        synchronized Worker startIdle(Invocation spec) throws IOException {
+            all.removeIf(w -> !w.alive());
+            if (closed || !all.isEmpty()) return null;
+            Worker w = Worker.start(spec, launch);
+            all.add(w);
+            idle.push(w);
+            notifyAll();
+            return w;
         }
 
         synchronized void release(Worker worker) {

@@ -36,6 +36,8 @@ final class RuntimeApi implements AutoCloseable {
     private final BlockingQueue<Pending> next = new LinkedBlockingQueue<>();
     private final Map<String, Pending> inFlight = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> firstPoll = new CompletableFuture<>();
+    private final CompletableFuture<Void> snapshotPoint = new CompletableFuture<>();
+    private final CompletableFuture<Void> restoreRequested = new CompletableFuture<>();
     private volatile String initError;
 
     RuntimeApi() throws IOException {
@@ -53,6 +55,19 @@ final class RuntimeApi implements AutoCloseable {
     /** Completes when the worker has initialised and asks for its first invocation. */
     CompletableFuture<Void> firstPoll() {
         return firstPoll;
+    }
+
+    /**
+     * Completes when a snap-start worker has initialised and run its beforeCheckpoint hooks: it asks
+     * for {@code restore/next}, where Lambda would take the snapshot.
+     */
+    CompletableFuture<Void> snapshotPoint() {
+        return snapshotPoint;
+    }
+
+    /** Lets a worker waiting at the snapshot point go on: afterRestore, then its first invocation. */
+    void restore() {
+        restoreRequested.complete(null);
     }
 
     String initError() {
@@ -92,9 +107,18 @@ final class RuntimeApi implements AutoCloseable {
                 boolean error = parts[2].equals("error");
                 p.result().complete(new InvocationResult(body, error));
                 reply(exchange, 202, "{\"status\":\"OK\"}".getBytes());
+            } else if (method.equals("GET") && path.equals("restore/next")) {
+                snapshotPoint.complete(null);
+                restoreRequested.join(); // the worker waits here until an invocation needs it ("restored")
+                reply(exchange, 200, new byte[0]);
+            } else if (method.equals("POST") && path.equals("restore/error")) {
+                initError = "afterRestore failed: " + new String(exchange.getRequestBody().readAllBytes());
+                firstPoll.completeExceptionally(new IllegalStateException(initError));
+                reply(exchange, 202, "{\"status\":\"OK\"}".getBytes());
             } else if (method.equals("POST") && path.equals("init/error")) {
                 initError = new String(exchange.getRequestBody().readAllBytes());
                 firstPoll.completeExceptionally(new IllegalStateException("function init failed: " + initError));
+                snapshotPoint.completeExceptionally(new IllegalStateException("function init failed: " + initError));
                 reply(exchange, 202, "{\"status\":\"OK\"}".getBytes());
             } else {
                 reply(exchange, 404, "{\"errorMessage\":\"not found\"}".getBytes());
@@ -117,10 +141,13 @@ final class RuntimeApi implements AutoCloseable {
         inFlight.clear();
         next.clear();
         firstPoll.completeExceptionally(new IllegalStateException("worker exited before it was ready"));
+        snapshotPoint.completeExceptionally(new IllegalStateException("worker exited before its snapshot point"));
+        restoreRequested.complete(null);
     }
 
     @Override
     public void close() {
+        restoreRequested.complete(null);
         server.stop(0);
         executor.shutdownNow();
     }

@@ -52,6 +52,11 @@ final class Worker implements AutoCloseable {
         command.add("-Dcom.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI="
                 + launch.nativeClientLibrary());
         command.add("-Xmx" + Math.max(64, spec.memoryMb() * 85 / 100) + "m");
+        if (launch.snapStart()) {
+            // What Lambda's java21 runtime does for a SnapStart function: org.crac bound to the runtime
+            // client's CRaC context, whose beforeCheckpoint hooks the client runs after init.
+            command.add("-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac");
+        }
         command.add("-cp");
         command.add(launch.runtimeClasspath());
         command.add(WorkerMain.class.getName());
@@ -72,7 +77,7 @@ final class Worker implements AutoCloseable {
         env.put("AWS_LAMBDA_FUNCTION_NAME", spec.functionName());
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(spec.memoryMb()));
         env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
-        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", launch.snapStart() ? "snap-start" : "on-demand");
         env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + spec.functionName());
         env.put("AWS_LAMBDA_LOG_STREAM_NAME", "local/[$LATEST]" + Long.toHexString(System.nanoTime()));
         env.put("AWS_REGION", spec.region());
@@ -88,8 +93,27 @@ final class Worker implements AutoCloseable {
         return worker;
     }
 
+    /**
+     * Waits until a snap-start worker has initialised and primed (its snapshot point), or failed.
+     *
+     * @return empty when it got there, else why not
+     */
+    java.util.Optional<String> awaitSnapshotPoint() {
+        try {
+            api.snapshotPoint().get(INIT_LIMIT.toSeconds(), TimeUnit.SECONDS);
+            return java.util.Optional.empty();
+        } catch (TimeoutException e) {
+            close();
+            return java.util.Optional.of(functionName + " did not reach its snapshot point within " + INIT_LIMIT.toSeconds() + " s");
+        } catch (ExecutionException | InterruptedException e) {
+            close();
+            return java.util.Optional.of(api.initError() != null ? api.initError() : String.valueOf(e.getCause()));
+        }
+    }
+
     /** Runs one invocation; blocks until the handler answers, fails, or runs out of time. */
     InvocationResult invoke(Invocation invocation) {
+        api.restore(); // a snap-start worker waiting at its snapshot point is "restored" for this invocation
         try {
             api.firstPoll().get(INIT_LIMIT.toSeconds(), TimeUnit.SECONDS);
         } catch (TimeoutException e) {

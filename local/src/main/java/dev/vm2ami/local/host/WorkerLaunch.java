@@ -6,10 +6,11 @@ import java.util.Map;
 /**
  * How the host starts worker JVMs: which java, the runtime classpath (the runtime interface client
  * and WorkerMain: what Lambda provides) and the client's JNI library, the task root (the unpacked deployment artifact: what the
- * user uploads), the local cloud's endpoint and credentials, and where function logs go.
+ * user uploads), the local cloud's endpoint and credentials, where function logs go, and whether workers start the
+ * way a SnapStart version's environment is made (see {@link FunctionHost#prepare}).
  */
 record WorkerLaunch(Path javaExecutable, String runtimeClasspath, Path nativeClientLibrary, Path taskRoot,
-                    Map<String, String> cloudEnvironment, Path logDirectory) {
+                    Map<String, String> cloudEnvironment, Path logDirectory, boolean snapStart) {
 
     Path logFile(String functionName) {
         return logDirectory.resolve(functionName + ".log");

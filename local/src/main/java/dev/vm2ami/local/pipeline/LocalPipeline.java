@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -103,6 +104,8 @@ public final class LocalPipeline {
             }
             names.put(f, name);
         }
+        List<String> unprepared = cloud.prepareFunctions(ACCOUNT, List.copyOf(names.values()));
+        if (!unprepared.isEmpty()) throw new IllegalStateException("SnapStart emulation: functions not primed: " + unprepared);
         return new PipelineResources(stackName, outputs.get("BucketName"), queueUrl, dlqUrl, topicArn,
                 outputs.get("StateMachineArn"), outputs.get("VmImportRoleName"), names, inboxUrl, deployed.schedules(),
                 deployed.skipped());
