@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vm2ami.local.cloud.AwsClients;
-import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,8 +27,8 @@ import java.util.Map;
  * through its REST-JSON API, with CloudFormation's property names turned into the API's.
  */
 final class BatchResources {
-    /** The role AWS Batch uses when a compute environment names none (what CloudFormation relies on). */
-    static final String SERVICE_LINKED_ROLE = "aws-service-role/batch.amazonaws.com/AWSServiceRoleForBatch";
+    /** Where the role AWS Batch uses when a compute environment names none is (what CloudFormation relies on). */
+    static final String SERVICE_LINKED_ROLE_PATH = "/aws-service-role/batch.amazonaws.com/";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -37,13 +36,11 @@ final class BatchResources {
     private final AwsClients aws;
     private final URI endpoint;
     private final String region;
-    private final String account;
 
-    BatchResources(AwsClients aws, URI endpoint, String region, String account) {
+    BatchResources(AwsClients aws, URI endpoint, String region) {
         this.aws = aws;
         this.endpoint = endpoint;
         this.region = region;
-        this.account = account;
     }
 
     /** @return the VPC id */
@@ -97,15 +94,11 @@ final class BatchResources {
         return call("/v1/registerjobdefinition", body).path("jobDefinitionArn").asText();
     }
 
-    /** Batch's service-linked role, made on first use as Batch makes it in an account. */
+    /** Batch's service-linked role, made on first use as Batch makes it in an account (one per account: stacks share it). */
     private String serviceLinkedRole() {
-        String arn = "arn:aws:iam::" + account + ":role/" + SERVICE_LINKED_ROLE;
-        try {
-            aws.iam().getRole(r -> r.roleName("AWSServiceRoleForBatch"));
-        } catch (NoSuchEntityException e) {
-            return aws.iam().createServiceLinkedRole(r -> r.awsServiceName("batch.amazonaws.com")).role().arn();
-        }
-        return arn;
+        return aws.iam().listRoles(r -> r.pathPrefix(SERVICE_LINKED_ROLE_PATH)).roles().stream().findFirst()
+                .map(software.amazon.awssdk.services.iam.model.Role::arn)
+                .orElseGet(() -> aws.iam().createServiceLinkedRole(r -> r.awsServiceName("batch.amazonaws.com")).role().arn());
     }
 
     /**

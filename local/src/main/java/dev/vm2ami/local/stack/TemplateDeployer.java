@@ -97,7 +97,7 @@ public final class TemplateDeployer {
         this.region = region;
         this.account = account;
         this.environmentOverride = environmentOverride;
-        this.batch = new BatchResources(aws, endpoint, region, account);
+        this.batch = new BatchResources(aws, endpoint, region);
     }
 
     public Deployed deploy(JsonNode template, String stackName) {
