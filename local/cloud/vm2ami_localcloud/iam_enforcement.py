@@ -440,6 +440,11 @@ def _authorize(self, _iam_request_cls, resource="*"):
         from urllib.parse import unquote
         path = getattr(self, "path", "") or ""
         function = unquote(path.rsplit("/", 2)[-2]) if "/functions/" in path else ""
+        # Lambda authorizes an invoke against the ARN it names: qualified with a version or an alias (in the
+        # name, or as ?Qualifier=) it is not covered by the unqualified function's ARN in a policy, as on AWS.
+        qualifier = ((getattr(self, "querystring", {}) or {}).get("Qualifier") or [""])[0]
+        if function and qualifier and function.count(":") in (0, 6):
+            function = f"{function}:{qualifier}"
         checks = requests_for(service, action, {"FunctionName": function}, region, account, resource)
     else:
         params = _flat_params(self)

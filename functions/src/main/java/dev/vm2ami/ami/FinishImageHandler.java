@@ -1,6 +1,7 @@
 package dev.vm2ami.ami;
 
 import dev.vm2ami.config.Clients;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import dev.vm2ami.config.PipelineSettings;
 import dev.vm2ami.job.ImportJob;
 import dev.vm2ami.job.JobHandler;
@@ -12,7 +13,7 @@ public final class FinishImageHandler extends JobHandler {
     private final AmiFinisher finisher;
 
     public FinishImageHandler() {
-        this(new AmiFinisher(new Ec2Images(Clients.ec2()), PipelineSettings.fromEnvironment(System.getenv()), Clock.systemUTC()));
+        this(new AmiFinisher(new Ec2Images(Clients.sync(Ec2Client.builder())), PipelineSettings.fromEnvironment(System.getenv()), Clock.systemUTC()));
         primeBeforeSnapshot(this::handle);
     }
 

@@ -1,6 +1,7 @@
 package dev.vm2ami.convert;
 
 import dev.vm2ami.config.Clients;
+import software.amazon.awssdk.services.s3.S3Client;
 import dev.vm2ami.job.ImportJob;
 import dev.vm2ami.job.JobHandler;
 
@@ -9,7 +10,7 @@ public final class ConvertImageHandler extends JobHandler {
     private final ConvertStep step;
 
     public ConvertImageHandler() {
-        this(new ConvertStep(new ImageConversion(Clients.s3())));
+        this(new ConvertStep(new ImageConversion(Clients.sync(S3Client.builder()))));
         primeBeforeSnapshot(this::handle);
     }
 

@@ -150,6 +150,6 @@ public final class ImageConversion {
     }
 
     private static final class Holder {
-        static final S3Client S3 = Clients.s3();
+        static final S3Client S3 = Clients.sync(S3Client.builder());
     }
 }

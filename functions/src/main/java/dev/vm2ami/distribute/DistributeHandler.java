@@ -1,6 +1,7 @@
 package dev.vm2ami.distribute;
 
 import dev.vm2ami.config.Clients;
+import software.amazon.awssdk.services.s3.S3Client;
 import dev.vm2ami.job.ImportJob;
 import dev.vm2ami.job.JobHandler;
 
@@ -11,7 +12,7 @@ public final class DistributeHandler extends JobHandler {
     private final Distributor distributor;
 
     public DistributeHandler() {
-        this(new Distributor(Regions.images(), new SsmParameters(Regions.ssm()), new S3SourceVersions(Clients.s3()),
+        this(new Distributor(Regions.images(), new SsmParameters(Regions.ssm()), new S3SourceVersions(Clients.sync(S3Client.builder())),
                 Clients.region(), Clock.systemUTC()));
         primeBeforeSnapshot(this::handle);
     }

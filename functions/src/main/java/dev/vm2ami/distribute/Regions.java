@@ -1,6 +1,7 @@
 package dev.vm2ami.distribute;
 
 import dev.vm2ami.config.Clients;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 import java.util.Map;
@@ -15,10 +16,10 @@ final class Regions {
     private Regions() {}
 
     static Function<String, RegionalImages> images() {
-        return region -> IMAGES.computeIfAbsent(region, r -> new Ec2RegionalImages(Clients.ec2(r)));
+        return region -> IMAGES.computeIfAbsent(region, r -> new Ec2RegionalImages(Clients.sync(Ec2Client.builder(), r)));
     }
 
     static Function<String, SsmClient> ssm() {
-        return region -> SSM.computeIfAbsent(region, Clients::ssm);
+        return region -> SSM.computeIfAbsent(region, r -> Clients.sync(SsmClient.builder(), r));
     }
 }

@@ -1,6 +1,8 @@
 package dev.vm2ami.importtask;
 
 import dev.vm2ami.config.Clients;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import dev.vm2ami.image.verdict.ImportPath;
 import dev.vm2ami.job.ImportJob;
 import dev.vm2ami.job.JobHandler;
@@ -23,8 +25,8 @@ public final class CheckImportHandler extends JobHandler {
     private final Clock clock;
 
     public CheckImportHandler() {
-        this(new Ec2ImportService(Clients.ec2()), new TaskTracker(ImportStages.measured(), ImportStages.snapshot(), new SecureRandom()),
-                new EventBridgeStageEvents(Clients.eventBridge()), Clock.systemUTC());
+        this(new Ec2ImportService(Clients.sync(Ec2Client.builder())), new TaskTracker(ImportStages.measured(), ImportStages.snapshot(), new SecureRandom()),
+                new EventBridgeStageEvents(Clients.sync(EventBridgeClient.builder())), Clock.systemUTC());
         primeBeforeSnapshot(this::handle);
     }
 

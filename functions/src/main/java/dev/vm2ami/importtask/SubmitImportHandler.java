@@ -1,6 +1,8 @@
 package dev.vm2ami.importtask;
 
 import dev.vm2ami.config.Clients;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import dev.vm2ami.config.PipelineSettings;
 import dev.vm2ami.job.ImportJob;
 import dev.vm2ami.job.JobHandler;
@@ -14,7 +16,7 @@ public final class SubmitImportHandler extends JobHandler {
     private final ImportSubmitter submitter;
 
     public SubmitImportHandler() {
-        this(new ImportSubmitter(new Ec2ImportService(Clients.ec2()), new S3SourceObjects(Clients.s3()),
+        this(new ImportSubmitter(new Ec2ImportService(Clients.sync(Ec2Client.builder())), new S3SourceObjects(Clients.sync(S3Client.builder())),
                 PipelineSettings.fromEnvironment(System.getenv()),
                 System.getenv(EnvKeys.STATE_MACHINE_ARN), new Backoff(new SecureRandom()), Clock.systemUTC()));
         primeBeforeSnapshot(this::handle);

@@ -21,7 +21,7 @@ public final class InspectImageHandler extends JobHandler {
     private final Metrics metrics;
 
     public InspectImageHandler() {
-        this(Clients.s3(), PipelineSettings.fromEnvironment(System.getenv()), ConversionSettings.fromEnvironment(System.getenv()),
+        this(Clients.sync(S3Client.builder()), PipelineSettings.fromEnvironment(System.getenv()), ConversionSettings.fromEnvironment(System.getenv()),
                 PipelineMetrics.instance());
         primeBeforeSnapshot(check::run);
     }

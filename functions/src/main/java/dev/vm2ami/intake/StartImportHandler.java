@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.vm2ami.config.Clients;
+import software.amazon.awssdk.services.sfn.SfnClient;
 import dev.vm2ami.config.ConversionSettings;
 import dev.vm2ami.config.PipelineSettings;
 import dev.vm2ami.priming.Primed;
@@ -25,7 +26,7 @@ public final class StartImportHandler implements RequestHandler<SQSEvent, SQSBat
     private Primer primer; // CRaC holds resources weakly
 
     public StartImportHandler() {
-        this(new ImportStarter(new SfnExecutionStarter(Clients.sfn(), System.getenv(EnvKeys.STATE_MACHINE_ARN)),
+        this(new ImportStarter(new SfnExecutionStarter(Clients.sync(SfnClient.builder()), System.getenv(EnvKeys.STATE_MACHINE_ARN)),
                 PipelineSettings.fromEnvironment(System.getenv()), ConversionSettings.fromEnvironment(System.getenv()),
                 PipelineMetrics.instance(), Clock.systemUTC()),
                 PipelineMetrics.instance());

@@ -3,6 +3,8 @@ package dev.vm2ami.reconcile;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.vm2ami.config.Clients;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import dev.vm2ami.job.Json;
 import dev.vm2ami.priming.Primed;
 import dev.vm2ami.priming.Primer;
@@ -26,8 +28,8 @@ public final class ReconcileHandler implements RequestHandler<Map<String, Object
     private Primer primer; // CRaC holds resources weakly
 
     public ReconcileHandler() {
-        this(new Reconciler(new Ec2ImportService(Clients.ec2()),
-                new SfnExecutions(Clients.sfn(), System.getenv(EnvKeys.STATE_MACHINE_ARN)),
+        this(new Reconciler(new Ec2ImportService(Clients.sync(Ec2Client.builder())),
+                new SfnExecutions(Clients.sync(SfnClient.builder()), System.getenv(EnvKeys.STATE_MACHINE_ARN)),
                 PipelineSettings.fromEnvironment(System.getenv()), System.getenv(EnvKeys.STATE_MACHINE_ARN), Clock.systemUTC()), PipelineMetrics.instance());
         // The reconciler's reads, without the handler's metric: a priming must not publish one.
         primer = Primer.register(getClass().getSimpleName(), () -> Json.MAPPER.writeValueAsBytes(reconciler.reconcile()));

@@ -3,15 +3,18 @@ package dev.vm2ami.infra;
 import dev.vm2ami.config.PipelineSettings;
 import dev.vm2ami.wiring.FunctionEnvironment;
 import dev.vm2ami.wiring.PipelineFunction;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Size;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.SnapStartConf;
 import software.amazon.awscdk.services.lambda.Tracing;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.constructs.Construct;
@@ -22,23 +25,33 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * One Lambda function per {@link PipelineFunction}, all from the one deployment artifact: Java 21 on
- * arm64 (Graviton: cheaper per GB-second, and the artifact has no native code), active tracing, its own
- * log group with a retention, and its own role with only its own permissions.
+ * One Lambda function per {@link PipelineFunction}, each from its own zip (only the libraries its handler
+ * uses): Java 21 on arm64 (Graviton: cheaper per GB-second; zstd-jni's native is in the zips for arm64 and
+ * x86_64), active tracing, its own log group with a retention, and its own role with only its own
+ * permissions. Each function publishes a version for its configuration and code and has an alias,
+ * {@value #ALIAS}, on it: whatever invokes a function (the state machine, the intake queue's event source
+ * mapping, the reconcile schedule) invokes the alias, so it runs the published version, which SnapStart
+ * restores from a snapshot of its initialized JVM instead of starting one ({@link PipelineFunction#snapStart()}:
+ * all but the convert function, whose 10 GiB /tmp SnapStart does not allow).
  */
 final class PipelineFunctions extends Construct {
+    /** The alias every caller invokes; it points at the version the last deployment published. */
+    static final String ALIAS = PipelineFunction.ALIAS;
+
     private final Map<PipelineFunction, Function> functions = new EnumMap<>(PipelineFunction.class);
+    private final Map<PipelineFunction, Alias> aliases = new EnumMap<>(PipelineFunction.class);
     private final Map<PipelineFunction, Role> roles = new EnumMap<>(PipelineFunction.class);
 
-    PipelineFunctions(Construct scope, String id, String stackName, Path artifact, Map<String, String> settings,
+    /** @param zips the folder with each function's zip ({@link PipelineFunction#zipName()}) */
+    PipelineFunctions(Construct scope, String id, String stackName, Path zips, Map<String, String> settings,
                       String stateMachineArn, FunctionPolicies policies, int logRetentionDays) {
         super(scope, id);
-        if (!Files.isRegularFile(artifact)) {
-            throw new IllegalStateException("The functions artifact " + artifact + " does not exist; build it first: "
-                    + "./mvnw -B -pl infra-cdk -am package -DskipTests");
-        }
-        Code code = Code.fromAsset(artifact.toString());
         for (PipelineFunction f : PipelineFunction.values()) {
+            Path zip = zips.resolve(f.zipName());
+            if (!Files.isRegularFile(zip)) {
+                throw new IllegalStateException("The " + f.id() + " function's zip " + zip + " does not exist; build the zips first: "
+                        + "./mvnw -B -pl infra-cdk -am package -DskipTests");
+            }
             String name = f.functionName(stackName);
             LogGroup logs = LogGroup.Builder.create(this, f.id() + "-logs")
                     .logGroupName("/aws/lambda/" + name)
@@ -57,22 +70,38 @@ final class PipelineFunctions extends Construct {
                     .runtime(Runtime.JAVA_21)
                     .architecture(Architecture.ARM_64)
                     .handler(f.handler())
-                    .code(code)
+                    .code(Code.fromAsset(zip.toString()))
                     .memorySize(f.memoryMb())
                     .timeout(Duration.seconds(f.timeoutSeconds()))
                     .environment(FunctionEnvironment.of(f, settings, stateMachineArn))
-                    .ephemeralStorageSize(Size.mebibytes(f == PipelineFunction.CONVERT ? PipelineFunction.CONVERT_EPHEMERAL_STORAGE_MB : 512))
+                    .ephemeralStorageSize(Size.mebibytes(f.ephemeralStorageMb()))
+                    .snapStart(f.snapStart() ? SnapStartConf.ON_PUBLISHED_VERSIONS : null)
                     .role(role)
                     .logGroup(logs)
                     .tracing(Tracing.ACTIVE)
                     .build();
+            if (f.snapStart()) {
+                // CDK cannot see that the alias below publishes a version: it warns that SnapStart needs one.
+                Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
+                        "the function's current version is published and its alias '" + ALIAS + "' is what callers invoke");
+            }
             functions.put(f, function);
+            aliases.put(f, Alias.Builder.create(this, f.id() + "-alias")
+                    .aliasName(ALIAS)
+                    .version(function.getCurrentVersion())
+                    .description("What the pipeline invokes: the version the last deployment published")
+                    .build());
             roles.put(f, role);
         }
     }
 
     Function get(PipelineFunction f) {
         return functions.get(f);
+    }
+
+    /** The alias callers invoke (its ARN is the function's, qualified with {@value #ALIAS}). */
+    Alias alias(PipelineFunction f) {
+        return aliases.get(f);
     }
 
     Role role(PipelineFunction f) {

@@ -13,7 +13,7 @@ import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
 import software.amazon.awscdk.services.kms.IKey;
 import software.amazon.awscdk.services.kms.Key;
-import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
 import software.amazon.awscdk.services.lambda.eventsources.SqsEventSourceProps;
 import software.constructs.Construct;
@@ -32,7 +32,8 @@ import java.util.Optional;
 public final class PipelineStack extends Stack {
     private final StackConfig config;
 
-    public PipelineStack(Construct scope, StackConfig config, Path functionsArtifact, StackProps props) {
+    /** @param functionZips the folder with each function's zip (PipelineFunction.zipName) */
+    public PipelineStack(Construct scope, StackConfig config, Path functionZips, StackProps props) {
         super(scope, config.stackName(), props);
         this.config = config;
         Arns arns = new Arns(this);
@@ -51,14 +52,14 @@ public final class PipelineStack extends Stack {
                 images.imageObjectsArn(), config.conversion().convertedPrefix(), convertedObjectsArn, config.kmsKeyArn(),
                 vmImportRole.role().getRoleArn(), stateMachineArn, arns.executions(stateMachineName),
                 config.settings().distribution().regionKmsKeys());
-        PipelineFunctions functions = new PipelineFunctions(this, "Functions", config.stackName(), functionsArtifact,
+        PipelineFunctions functions = new PipelineFunctions(this, "Functions", config.stackName(), functionZips,
                 config.functionSettings(settings), stateMachineArn, policies, config.logRetentionDays());
 
         Notifications notifications = new Notifications(this, "Notifications", config.stackName(), arns);
         subscribe(notifications);
 
         // Conversions too large for Lambda: the same converter, from the same artifact, as AWS Batch jobs on Fargate.
-        ConvertBatch convertBatch = new ConvertBatch(this, "ConvertBatch", functionsArtifact, policies, config);
+        ConvertBatch convertBatch = new ConvertBatch(this, "ConvertBatch", functionZips.resolve(PipelineFunction.CONVERT.zipName()), policies, config);
 
         ImportStateMachine importStateMachine = new ImportStateMachine(this, "Import", stateMachineName,
                 calledByStateMachine(functions), notifications.topic(), notifications.key(), arns, config, convertBatch);
@@ -68,7 +69,8 @@ public final class PipelineStack extends Stack {
 
         IntakeQueue intake = new IntakeQueue(this, "Intake");
         images.notifyOnImages(intake.queue());
-        functions.get(PipelineFunction.START).addEventSource(new SqsEventSource(intake.queue(),
+        // The event source mapping and the schedule invoke the aliases, as the state machine does: the published versions.
+        functions.alias(PipelineFunction.START).addEventSource(new SqsEventSource(intake.queue(),
                 SqsEventSourceProps.builder()
                         .batchSize(Intake.BATCH_SIZE)
                         .reportBatchItemFailures(true)
@@ -78,7 +80,7 @@ public final class PipelineStack extends Stack {
         Rule.Builder.create(this, "ReconcileSchedule")
                 .description("vm2ami: find import tasks no execution follows")
                 .schedule(Schedule.rate(Duration.minutes(config.reconcileIntervalMinutes())))
-                .targets(List.of(new LambdaFunction(functions.get(PipelineFunction.RECONCILE))))
+                .targets(List.of(new LambdaFunction(functions.alias(PipelineFunction.RECONCILE))))
                 .build();
 
         Alarms alarms = new Alarms(this, "Alarms", notifications.opsTopic(), config.stackName());
@@ -108,9 +110,10 @@ public final class PipelineStack extends Stack {
         config.opsEmails().forEach(email -> notifications.subscribeOps(email, "Ops " + email));
     }
 
-    private static Map<PipelineFunction, Function> calledByStateMachine(PipelineFunctions functions) {
-        Map<PipelineFunction, Function> called = new EnumMap<>(PipelineFunction.class);
-        PipelineFunction.calledByStateMachine().forEach(f -> called.put(f, functions.get(f)));
+    /** The aliases: the state machine invokes (and its role may invoke) the published versions. */
+    private static Map<PipelineFunction, IFunction> calledByStateMachine(PipelineFunctions functions) {
+        Map<PipelineFunction, IFunction> called = new EnumMap<>(PipelineFunction.class);
+        PipelineFunction.calledByStateMachine().forEach(f -> called.put(f, functions.alias(f)));
         return called;
     }
 

@@ -14,9 +14,12 @@ import java.util.Optional;
  * cdk-nag's AWS Solutions rules. Run by {@code bin/cdk-app} (the app command in cdk.json).
  */
 public final class Vm2amiApp {
-    /** Where the functions artifact is, unless the system property of the same name says otherwise. */
-    public static final String ARTIFACT_PROPERTY = "vm2ami.functions.artifact";
-    static final String DEFAULT_ARTIFACT = "../functions/target/vm2ami-functions.zip";
+    /**
+     * The folder with the functions' zips (one per function, named by PipelineFunction.zipName), unless the
+     * system property of the same name says otherwise.
+     */
+    public static final String ZIPS_PROPERTY = "vm2ami.functions.zips";
+    static final String DEFAULT_ZIPS = "../functions/target/lambda";
 
     private Vm2amiApp() {}
 
@@ -46,8 +49,8 @@ public final class Vm2amiApp {
             config.requireKeyIn(region.get());
             props.env(Environment.builder().account(account.get()).region(region.get()).build());
         }
-        Path artifact = baseDir.resolve(System.getProperty(ARTIFACT_PROPERTY, DEFAULT_ARTIFACT)).toAbsolutePath().normalize();
-        PipelineStack stack = new PipelineStack(app, config, artifact, props.build());
+        Path zips = baseDir.resolve(System.getProperty(ZIPS_PROPERTY, DEFAULT_ZIPS)).toAbsolutePath().normalize();
+        PipelineStack stack = new PipelineStack(app, config, zips, props.build());
         Aspects.of(app).add(new AwsSolutionsChecks());
         return stack;
     }

@@ -52,12 +52,13 @@ class ConvertBatchTest {
     }
 
     @Test
-    void theContainerIsBuiltFromTheFunctionsArtifactsContent() throws Exception {
-        Path context = Synthesized.MODULE.resolve("../functions/target/convert-container").normalize();
+    void theContainerIsBuiltFromTheConvertFunctionsZip() throws Exception {
+        Path context = Synthesized.MODULE.resolve("../functions/target/lambda/convert-container").normalize();
         assertThat(context.resolve("Dockerfile")).hasContent(ConvertBatch.dockerfile().strip());
         assertThat(context.resolve("app/dev/vm2ami/convert/ConvertMain.class")).isRegularFile();
         try (var jars = Files.list(context.resolve("app/lib"))) {
-            assertThat(jars.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("s3-"));
+            assertThat(jars.map(p -> p.getFileName().toString()).toList()).anyMatch(n -> n.startsWith("s3-"))
+                    .as("the convert function's libraries only").noneMatch(n -> n.startsWith("ec2-"));
         }
     }
 

@@ -50,6 +50,14 @@ final class TemplateJson {
                 .findFirst().orElseThrow(() -> new AssertionError("no function " + f.functionName("vm2ami")));
     }
 
+    /** The logical id of the alias callers invoke {@code f} through (its Ref is the alias ARN). */
+    String alias(PipelineFunction f) {
+        String function = function(f).getKey();
+        return ofType("AWS::Lambda::Alias").entrySet().stream()
+                .filter(e -> Map.of("Ref", function).equals(e.getValue().get("FunctionName")))
+                .map(Map.Entry::getKey).findFirst().orElseThrow(() -> new AssertionError("no alias of " + function));
+    }
+
     /** Every statement that applies to the role: inline policies and attached AWS::IAM::Policy resources. */
     @SuppressWarnings("unchecked")
     List<Statement> statementsOfRole(String roleLogicalId) {

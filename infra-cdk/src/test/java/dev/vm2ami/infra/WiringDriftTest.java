@@ -63,11 +63,11 @@ class WiringDriftTest {
     }
 
     @Test
-    void pointsEachFunctionPlaceholderAtItsFunction() {
+    void pointsEachFunctionPlaceholderAtItsFunctionsAlias() {
         @SuppressWarnings("unchecked")
         Map<String, Object> substitutions = (Map<String, Object>) stateMachine().get("DefinitionSubstitutions");
         PipelineFunction.calledByStateMachine().forEach(f -> assertThat(TemplateJson.render(
-                substitutions.get(f.aslPlaceholder().orElseThrow()))).isEqualTo(template.function(f).getKey() + ".Arn"));
+                substitutions.get(f.aslPlaceholder().orElseThrow()))).isEqualTo(template.alias(f)));
     }
 
     @Test

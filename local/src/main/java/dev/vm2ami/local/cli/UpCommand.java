@@ -57,7 +57,7 @@ final class UpCommand implements Callable<Integer> {
                     + "{\"conversionLambdaMaxBytes\": 1048576} sends larger conversions to AWS Batch), over cdk.json's.")
     Path config;
 
-    @Option(names = "--keep-work-dir", description = "Keep the work folder (function and cloud logs, the unpacked artifact) after it stops; its path is printed.")
+    @Option(names = "--keep-work-dir", description = "Keep the work folder (function and cloud logs, the unpacked function zips) after it stops; its path is printed.")
     boolean keepWorkDir;
 
     @CommandLine.Spec

@@ -79,7 +79,7 @@ public final class LocalCloud implements AutoCloseable {
                     "--function-host", host.url(),
                     // AWS Batch jobs run the conversion container's entry point from the same unpacked artifact.
                     "--batch-java", host.javaExecutable().toString(),
-                    "--batch-classpath", host.taskRoot() + File.pathSeparator + host.taskRoot().resolve("lib") + File.separator + "*",
+                    "--batch-classpath", host.conversionTaskRoot() + File.pathSeparator + host.conversionTaskRoot().resolve("lib") + File.separator + "*",
                     "--batch-main", ConvertMain.class.getName(),
                     "--batch-logs", work.resolve("logs").toString()));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
@@ -148,7 +148,7 @@ public final class LocalCloud implements AutoCloseable {
 
     public Path functionLogs() { return functionHost.logDirectory(); }
 
-    /** The cloud's work folder (logs, the unpacked artifact), deleted on close unless kept. */
+    /** The cloud's work folder (logs, the unpacked function zips), deleted on close unless kept. */
     public Path workDirectory() { return workDirectory; }
 
     public Path cloudLog() { return workDirectory.resolve("logs").resolve("cloud.log"); }

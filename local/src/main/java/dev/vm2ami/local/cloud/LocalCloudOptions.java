@@ -9,13 +9,14 @@ import java.nio.file.Path;
  * @param timeScale             factor applied to AWS's import stage durations (0.003: 30 minutes in ~5 s)
  * @param importQuota           concurrently active import tasks before ResourceCountLimitExceeded
  * @param region                the one region the local cloud serves
- * @param functionsArtifact     the functions' deployment artifact (vm2ami-functions.zip)
+ * @param functionsArtifact     the folder with the functions' zips (functions/target/lambda: one per function, each
+ *                              function runs from its own); or one zip every function runs from (tests with test handlers)
  * @param maxWorkersPerFunction concurrent execution environments per function
  * @param python                the Python interpreter that has moto
- * @param keepWorkDirectory     keep logs and the unpacked artifact after close
+ * @param keepWorkDirectory     keep logs and the unpacked zips after close
  * @param snapStart             emulate SnapStart: each function's first execution environment is started and primed
  *                              (its CRaC beforeCheckpoint hooks run) when the pipeline is deployed, before any
- *                              invocation; off by default, as the stack does not turn SnapStart on (local/README.md)
+ *                              invocation; off by default (local/README.md)
  */
 public record LocalCloudOptions(int port, double timeScale, int importQuota, String region, Path functionsArtifact,
                                 int maxWorkersPerFunction, String python, boolean keepWorkDirectory, boolean snapStart) {

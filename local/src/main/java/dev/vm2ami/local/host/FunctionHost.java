@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.vm2ami.wiring.PipelineFunction;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,6 +41,10 @@ public final class FunctionHost implements AutoCloseable {
     static final java.time.Duration CREDENTIALS_MARGIN = java.time.Duration.ofMinutes(10);
 
     private final WorkerLaunch launch;
+    private final Path functions;
+    private final Path workDirectory;
+    /** Each zip's unpacked task root, unpacked at the first invocation of a function that runs from it. */
+    private final Map<Path, Path> taskRoots = new ConcurrentHashMap<>();
     private final int maxWorkersPerFunction;
     private final Map<String, WorkerPool> pools = new ConcurrentHashMap<>();
     private final HttpServer server;
@@ -49,8 +54,10 @@ public final class FunctionHost implements AutoCloseable {
         return t;
     });
 
-    private FunctionHost(WorkerLaunch launch, int maxWorkersPerFunction) throws IOException {
+    private FunctionHost(WorkerLaunch launch, Path functions, Path workDirectory, int maxWorkersPerFunction) throws IOException {
         this.launch = launch;
+        this.functions = functions;
+        this.workDirectory = workDirectory;
         this.maxWorkersPerFunction = maxWorkersPerFunction;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.setExecutor(executor);
@@ -60,14 +67,18 @@ public final class FunctionHost implements AutoCloseable {
     }
 
     /**
-     * Starts a host for the given deployment artifact (the functions zip Lambda would receive).
+     * Starts a host for the functions' zips, what Lambda would receive: each pipeline function runs from its
+     * own zip (PipelineFunction.zipName, found by its handler), unpacked as /var/task, so a zip that lacks a
+     * class its function loads fails here as on Lambda.
      *
+     * @param functions        the folder with the functions' zips; or one zip every function runs from
+     *                         (the host's own tests, with test handlers)
      * @param cloudEnvironment what every function sees besides its own environment: the local
      *                         cloud's AWS_ENDPOINT_URL and credentials
      */
-    public static FunctionHost start(Path artifactZip, Path workDirectory, Map<String, String> cloudEnvironment,
+    public static FunctionHost start(Path functions, Path workDirectory, Map<String, String> cloudEnvironment,
                                      int maxWorkersPerFunction) throws IOException {
-        return start(artifactZip, workDirectory, cloudEnvironment, maxWorkersPerFunction, false);
+        return start(functions, workDirectory, cloudEnvironment, maxWorkersPerFunction, false);
     }
 
     /**
@@ -76,18 +87,44 @@ public final class FunctionHost implements AutoCloseable {
      *                  after init and waits at its snapshot point until an invocation needs it; see
      *                  {@link #prepare}
      */
-    public static FunctionHost start(Path artifactZip, Path workDirectory, Map<String, String> cloudEnvironment,
+    public static FunctionHost start(Path functions, Path workDirectory, Map<String, String> cloudEnvironment,
                                      int maxWorkersPerFunction, boolean snapStart) throws IOException {
-        if (!Files.isRegularFile(artifactZip)) {
-            throw new IOException("The functions' deployment artifact " + artifactZip + " does not exist. "
-                    + "Build it first: ./mvnw -B -pl functions package -DskipTests (./vm2ami does this for you).");
+        if (!Files.isRegularFile(functions) && !Files.isDirectory(functions)) {
+            throw new IOException("The functions' zips " + functions + " do not exist. "
+                    + "Build them first: ./mvnw -B -pl functions package -DskipTests (./vm2ami does this for you).");
         }
-        Path taskRoot = workDirectory.resolve("task");
-        unzip(artifactZip, taskRoot);
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        WorkerLaunch launch = new WorkerLaunch(java, runtimeClasspath(), nativeClient(workDirectory), taskRoot,
+        WorkerLaunch launch = new WorkerLaunch(java, runtimeClasspath(), nativeClient(workDirectory),
                 Map.copyOf(cloudEnvironment), workDirectory.resolve("logs"), snapStart);
-        return new FunctionHost(launch, maxWorkersPerFunction);
+        return new FunctionHost(launch, functions, workDirectory, maxWorkersPerFunction);
+    }
+
+    /** The zip a function runs from: its own, named for the pipeline function whose handler it has. */
+    Path zipOf(Invocation invocation) throws IOException {
+        if (Files.isRegularFile(functions)) return functions;
+        PipelineFunction f = PipelineFunction.byHandler(invocation.handler()).orElseThrow(() -> new IOException(
+                "no pipeline function has the handler " + invocation.handler() + ", so there is no zip to run it from"));
+        Path zip = functions.resolve(f.zipName());
+        if (!Files.isRegularFile(zip)) throw new IOException("the " + f.id() + " function's zip " + zip + " does not exist");
+        return zip;
+    }
+
+    /** The zip unpacked (once per host) into the work folder: the task root of every worker that runs from it. */
+    private Path taskRoot(Path zip) throws IOException {
+        try {
+            return taskRoots.computeIfAbsent(zip, z -> {
+                String name = z.getFileName().toString().replaceFirst("\\.zip$", "");
+                Path root = workDirectory.resolve("task").resolve(name);
+                try {
+                    unzip(z, root);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return root;
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     /** Where the local cloud posts invocations. */
@@ -95,9 +132,12 @@ public final class FunctionHost implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    /** The unpacked artifact (classes at the root, jars in lib/), as Lambda's /var/task and the conversion container's /opt/vm2ami. */
-    public Path taskRoot() {
-        return launch.taskRoot();
+    /**
+     * The convert function's zip unpacked (classes at the root, jars in lib/), as its Lambda's /var/task and the
+     * conversion container's /opt/vm2ami (built from the same zip); with one zip for all functions, that zip.
+     */
+    public Path conversionTaskRoot() throws IOException {
+        return taskRoot(Files.isRegularFile(functions) ? functions : functions.resolve(PipelineFunction.CONVERT.zipName()));
     }
 
     /** The java that runs the workers. */
@@ -250,7 +290,7 @@ public final class FunctionHost implements AutoCloseable {
                     all.remove(w);
                 }
                 if (all.size() < maxWorkersPerFunction) {
-                    Worker w = Worker.start(spec, launch);
+                    Worker w = Worker.start(spec, launch, taskRoot(zipOf(spec)));
                     all.add(w);
                     return w;
                 }
@@ -262,7 +302,7 @@ public final class FunctionHost implements AutoCloseable {
         synchronized Worker startIdle(Invocation spec) throws IOException {
             all.removeIf(w -> !w.alive());
             if (closed || !all.isEmpty()) return null;
-            Worker w = Worker.start(spec, launch);
+            Worker w = Worker.start(spec, launch, taskRoot(zipOf(spec)));
             all.add(w);
             idle.push(w);
             notifyAll();

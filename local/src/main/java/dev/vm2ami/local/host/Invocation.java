@@ -39,6 +39,15 @@ public record Invocation(
         }
     }
 
+    /**
+     * The version that runs: the qualifier of a version's ARN (what an alias points at), or $LATEST, as Lambda
+     * sets AWS_LAMBDA_FUNCTION_VERSION.
+     */
+    String functionVersion() {
+        String[] parts = functionArn == null ? new String[0] : functionArn.split(":");
+        return parts.length == 8 && parts[7].matches("[0-9]+") ? parts[7] : "$LATEST";
+    }
+
     /** Functions with the same configuration can share warm workers. */
     String workerKey() {
         return functionName + "|" + handler + "|" + memoryMb + "|" + new java.util.TreeMap<>(environment);

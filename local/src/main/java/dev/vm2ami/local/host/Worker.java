@@ -41,7 +41,8 @@ final class Worker implements AutoCloseable {
         return credentialsExpire.map(expiry -> expiry.isAfter(instant)).orElse(true);
     }
 
-    static Worker start(Invocation spec, WorkerLaunch launch) throws IOException {
+    /** @param taskRoot the function's unpacked zip (/var/task on Lambda) */
+    static Worker start(Invocation spec, WorkerLaunch launch, Path taskRoot) throws IOException {
         RuntimeApi api = new RuntimeApi();
         List<String> command = new ArrayList<>();
         command.add(launch.javaExecutable().toString());
@@ -63,20 +64,20 @@ final class Worker implements AutoCloseable {
         command.add(spec.handler());
 
         // The runtime interface client loads the function from its working directory, as /var/task on Lambda.
-        ProcessBuilder builder = new ProcessBuilder(command).directory(launch.taskRoot().toFile()).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(taskRoot.toFile()).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
         env.clear(); // a function sees its own environment, not the developer's shell
         env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
         env.put("LANG", "en_US.UTF-8");
         env.put("TZ", ":UTC");
-        env.put("LAMBDA_TASK_ROOT", launch.taskRoot().toString());
-        env.put("LAMBDA_RUNTIME_DIR", launch.taskRoot().toString());
+        env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
+        env.put("LAMBDA_RUNTIME_DIR", taskRoot.toString());
         env.put("AWS_LAMBDA_RUNTIME_API", api.address());
         env.put("_HANDLER", spec.handler());
         env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java21");
         env.put("AWS_LAMBDA_FUNCTION_NAME", spec.functionName());
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(spec.memoryMb()));
-        env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+        env.put("AWS_LAMBDA_FUNCTION_VERSION", spec.functionVersion());
         env.put("AWS_LAMBDA_INITIALIZATION_TYPE", launch.snapStart() ? "snap-start" : "on-demand");
         env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + spec.functionName());
         env.put("AWS_LAMBDA_LOG_STREAM_NAME", "local/[$LATEST]" + Long.toHexString(System.nanoTime()));

@@ -22,8 +22,10 @@ public final class LocalDeployment implements AutoCloseable {
     private final PipelineResources pipeline;
     private final ScheduledExecutorService reconciler;
     private final Duration reconcileEvery;
+    private final String reconcileTarget;
 
-    private LocalDeployment(LocalCloud cloud, PipelineResources pipeline, Duration reconcileEvery) {
+    private LocalDeployment(LocalCloud cloud, PipelineResources pipeline, Duration reconcileEvery, String reconcileTarget) {
+        this.reconcileTarget = reconcileTarget;
         this.cloud = cloud;
         this.pipeline = pipeline;
         this.reconcileEvery = reconcileEvery;
@@ -49,12 +51,11 @@ public final class LocalDeployment implements AutoCloseable {
         try {
             PipelineResources pipeline = settings.isEmpty() ? LocalPipeline.deploy(cloud) : LocalPipeline.deploy(cloud, settings);
             // The stack's schedule (EventBridge, every 30 minutes on AWS) on the local clock: seconds.
-            Duration every = pipeline.schedules().stream()
+            TemplateDeployer.Schedule schedule = pipeline.schedules().stream()
                     .filter(s -> s.functionName().equals(pipeline.functionNames().get(PipelineFunction.RECONCILE)))
-                    .map(TemplateDeployer.Schedule::every).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("the stack schedules no reconciler"));
-            long seconds = Math.max(10, Math.round(every.toSeconds() * options.timeScale()));
-            return new LocalDeployment(cloud, pipeline, Duration.ofSeconds(seconds));
+                    .findFirst().orElseThrow(() -> new IllegalStateException("the stack schedules no reconciler"));
+            long seconds = Math.max(10, Math.round(schedule.every().toSeconds() * options.timeScale()));
+            return new LocalDeployment(cloud, pipeline, Duration.ofSeconds(seconds), schedule.target());
         } catch (RuntimeException e) {
             cloud.close();
             throw e;
@@ -73,9 +74,9 @@ public final class LocalDeployment implements AutoCloseable {
         return reconcileEvery;
     }
 
-    /** Runs the reconcile function once (the Invoke API, as the schedule does); returns its report. */
+    /** Runs the reconcile function once (the Invoke API on what the schedule targets: its alias); returns its report. */
     public String reconcile() {
-        var response = cloud.clients().lambda().invoke(i -> i.functionName(pipeline.functionNames().get(PipelineFunction.RECONCILE))
+        var response = cloud.clients().lambda().invoke(i -> i.functionName(reconcileTarget)
                 .payload(SdkBytes.fromUtf8String("{\"source\":\"vm2ami.local.schedule\"}")));
         return response.payload().asUtf8String();
     }

@@ -42,7 +42,7 @@ public final class StackTemplate {
      * The template for cdk.json's configuration with {@code settings} layered over its vm2ami block.
      *
      * @param settings  vm2ami configuration keys (stackName, imagePrefix, ...) as in cdk.json
-     * @param artifact  the functions artifact the stack's functions deploy
+     * @param artifact  the folder with the functions' zips (one per function, PipelineFunction.zipName)
      * @param cacheDir  where synthesized templates are kept
      */
     public static JsonNode synthesize(Map<String, Object> settings, Path artifact, Path cacheDir) throws IOException {
@@ -51,7 +51,7 @@ public final class StackTemplate {
         ObjectNode vm2ami = (ObjectNode) context.path("vm2ami");
         settings.forEach((k, v) -> vm2ami.set(k, JSON.valueToTree(v)));
         String contextJson = JSON.writeValueAsString(context);
-        String key = Sha256.hex(contextJson + "|" + zipContentHash(artifact) + "|" + appHash());
+        String key = Sha256.hex(contextJson + "|" + zipsContentHash(artifact) + "|" + appHash());
         Path cached = cacheDir.resolve(key + ".template.json");
         if (Files.isRegularFile(cached)) return JSON.readTree(cached.toFile());
 
@@ -83,7 +83,7 @@ public final class StackTemplate {
     private static void run(String contextJson, Path artifact, Path outdir) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = new ArrayList<>(List.of(java.toString(),
-                "-D" + Vm2amiApp.ARTIFACT_PROPERTY + "=" + artifact.toAbsolutePath(),
+                "-D" + Vm2amiApp.ZIPS_PROPERTY + "=" + artifact.toAbsolutePath(),
                 "-cp", System.getProperty("java.class.path"), Vm2amiApp.class.getName()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).directory(outdir.toFile());
         builder.environment().put("CDK_OUTDIR", outdir.toString());
@@ -128,6 +128,20 @@ public final class StackTemplate {
             for (int n; (n = in.read(buffer)) > 0; ) digest.update(buffer, 0, n);
         }
         return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** Each function's zip's {@link #zipContentHash}. */
+    private static String zipsContentHash(Path folder) throws IOException {
+        StringBuilder all = new StringBuilder();
+        for (dev.vm2ami.wiring.PipelineFunction f : dev.vm2ami.wiring.PipelineFunction.values()) {
+            Path zip = folder.resolve(f.zipName());
+            if (!Files.isRegularFile(zip)) {
+                throw new IOException("The " + f.id() + " function's zip " + zip + " does not exist. "
+                        + "Build the zips first: ./mvnw -B -pl functions package -DskipTests (./vm2ami does this for you).");
+            }
+            all.append(f.zipName()).append('=').append(zipContentHash(zip)).append('\n');
+        }
+        return Sha256.hex(all.toString());
     }
 
     /** A zip's entries and contents, not its bytes: a rebuild of the same code writes new timestamps. */

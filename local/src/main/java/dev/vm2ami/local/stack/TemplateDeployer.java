@@ -67,7 +67,8 @@ public final class TemplateDeployer {
     private static final Pattern RATE = Pattern.compile("rate\\((\\d+) (minute|minutes|hour|hours|day|days)\\)");
 
     /** A schedule the template defines (EventBridge rule): the function it invokes and how often. */
-    public record Schedule(String logicalId, String functionName, Duration every) {}
+    /** @param target the function as the rule names it: its ARN, qualified with an alias when the rule targets one */
+    public record Schedule(String logicalId, String functionName, String target, Duration every) {}
 
     /** A resource of the template that was not created, and why. */
     public record Skipped(String logicalId, String type, String reason) {}
@@ -145,6 +146,8 @@ public final class TemplateDeployer {
                         environments.put(id, function(id, props, intrinsics));
                     }
                 }
+                case "AWS::Lambda::Version" -> version(id, props, intrinsics);
+                case "AWS::Lambda::Alias" -> alias(id, props, intrinsics);
                 case "AWS::Lambda::EventSourceMapping" -> eventSourceMapping(id, props, intrinsics);
                 case "AWS::StepFunctions::StateMachine" -> stateMachine(id, props, intrinsics);
                 case "AWS::Events::Rule" -> schedules.addAll(schedule(id, props, intrinsics));
@@ -263,8 +266,8 @@ public final class TemplateDeployer {
 
     /**
      * The function with its role, handler, memory, timeout and environment from the template. moto stores
-     * a placeholder as its code: the function host runs the Maven-built artifact, the same zip the
-     * template's asset is.
+     * a placeholder as its code: the function host runs the function's Maven-built zip (PipelineFunction.zipName,
+     * found by the handler), the same zip the template's asset is.
      */
     private JsonNode function(String id, JsonNode props, Intrinsics in) {
         String name = in.text(props.path("FunctionName"));
@@ -280,6 +283,25 @@ public final class TemplateDeployer {
                 .code(code -> code.zipFile(SdkBytes.fromByteArray(placeholderZip())))).functionArn();
         created(id, name, Map.of("Arn", arn));
         return JSON.valueToTree(effective);
+    }
+
+    /**
+     * A published version: Ref is its ARN (qualified with the version number), Version its number. On AWS a
+     * SnapStart function's version is published with a snapshot of its initialized JVM; locally it is not
+     * (local/README.md says why).
+     */
+    private void version(String id, JsonNode props, Intrinsics in) {
+        var published = aws.lambda().publishVersion(v -> v.functionName(in.text(props.path("FunctionName")))
+                .description(props.path("Description").asText(null)));
+        created(id, published.functionArn(), Map.of("Version", published.version(), "FunctionArn", published.functionArn()));
+    }
+
+    /** An alias: Ref is its ARN (the function's, qualified with the alias name), as callers invoke it. */
+    private void alias(String id, JsonNode props, Intrinsics in) {
+        String arn = aws.lambda().createAlias(a -> a.functionName(in.text(props.path("FunctionName")))
+                .name(in.text(props.path("Name"))).functionVersion(in.text(props.path("FunctionVersion")))
+                .description(props.path("Description").asText(null))).aliasArn();
+        created(id, arn, Map.of("AliasArn", arn));
     }
 
     private void eventSourceMapping(String id, JsonNode props, Intrinsics in) {
@@ -327,7 +349,9 @@ public final class TemplateDeployer {
         for (JsonNode target : props.path("Targets")) {
             String arn = in.text(target.path("Arn"));
             if (!arn.contains(":lambda:")) throw new UnsupportedTemplateException("rule " + id + " targets " + arn + "; only functions run locally");
-            out.add(new Schedule(id, arn.substring(arn.lastIndexOf(':') + 1), every));
+            String[] parts = arn.split(":"); // arn:aws:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]
+            if (parts.length < 7) throw new UnsupportedTemplateException("rule " + id + " targets " + arn + ", which is no function ARN");
+            out.add(new Schedule(id, parts[6], arn, every));
         }
         created(id, id, Map.of());
         return out;
@@ -492,7 +516,7 @@ public final class TemplateDeployer {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
             zip.putNextEntry(new ZipEntry("README.txt"));
-            zip.write("The vm2ami function host runs functions/target/vm2ami-functions.zip for this function.".getBytes());
+            zip.write("The vm2ami function host runs this function from its zip in functions/target/lambda.".getBytes());
             zip.closeEntry();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -29,7 +29,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 /**
- * Cold start per function: a fresh JVM per run, the function's deployment artifact as its task
+ * Cold start per function: a fresh JVM per run, the function's own deployment zip as its task
  * root, AWS's runtime interface client as its main class, and a Runtime API of this benchmark's
  * that hands it one canned event (from {@code events/}) and times the answer.
  *
@@ -100,7 +100,7 @@ class ColdStartBenchmark {
                     if (e.getName().startsWith("lib/") && e.getName().endsWith(".jar")) jars++;
                 }
             }
-            System.out.printf("artifact: %s, %.1f MB zipped, %.1f MB unzipped, %d jars (one artifact for every function)%n",
+            System.out.printf("the start function's zip: %s, %.1f MB zipped, %.1f MB unzipped, %d jars (each function has its own: the table's zip MB)%n",
                     zip.getFileName(), Files.size(zip) / 1e6, unzipped / 1e6, jars);
         } finally {
             try (Stream<Path> files = Files.walk(work)) {
@@ -109,11 +109,11 @@ class ColdStartBenchmark {
         }
     }
 
-    /** The deployment artifact of a function: today one zip for all of them. */
+    /** The deployment zip of a function: its own (PipelineFunction.zipName), in the folder the build writes them to. */
     static Path artifactOf(PipelineFunction function) {
-        String configured = System.getProperty("vm2ami.functions.artifact");
-        return configured != null && !configured.isBlank() ? Path.of(configured)
-                : REPO.resolve("functions/target/vm2ami-functions.zip");
+        String configured = System.getProperty("vm2ami.functions.zips");
+        return (configured != null && !configured.isBlank() ? Path.of(configured) : REPO.resolve("functions/target/lambda"))
+                .resolve(function.zipName());
     }
 
     private static Run run(PipelineFunction f, Path taskRoot, String runtimeCp, Path nativeLib, FakeAws aws, byte[] event,

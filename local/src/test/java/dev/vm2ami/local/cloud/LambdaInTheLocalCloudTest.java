@@ -137,4 +137,43 @@ class LambdaInTheLocalCloudTest {
         }
         return got;
     }
+
+    @Test
+    void anAliasRunsItsVersionAndOnlyAPolicyOnTheAliasLetsARoleInvokeIt() throws Exception {
+        String name = createFunction("EchoHandler", Map.of("GREETING", "published"));
+        LambdaClient lambda = cloud.clients().lambda();
+        String version = lambda.publishVersion(v -> v.functionName(name)).version();
+        String aliasArn = lambda.createAlias(a -> a.functionName(name).name("live").functionVersion(version)).aliasArn();
+        String functionArn = aliasArn.substring(0, aliasArn.lastIndexOf(':'));
+
+        var direct = lambda.invoke(i -> i.functionName(aliasArn).payload(SdkBytes.fromUtf8String("{}")));
+        assertThat(direct.functionError()).isNull();
+        assertThat(JSON.readTree(direct.payload().asByteArray()).path("greeting").asText()).isEqualTo("published");
+
+        // A caller whose policy names the unqualified function may not invoke the alias, as on AWS; the alias's ARN may.
+        String caller = "alias-caller-" + UUID.randomUUID().toString().substring(0, 8);
+        String callerArn = cloud.clients().iam().createRole(r -> r.roleName(caller).assumeRolePolicyDocument(
+                "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}"))
+                .role().arn();
+        cloud.clients().iam().putRolePolicy(p -> p.roleName(caller).policyName("invoke").policyDocument(
+                "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"lambda:InvokeFunction\",\"Resource\":\"" + functionArn + "\"}]}"));
+        try (LambdaClient asCaller = LambdaClient.builder().endpointOverride(cloud.endpoint())
+                .region(software.amazon.awssdk.regions.Region.of(cloud.region()))
+                .credentialsProvider(dev.vm2ami.local.testing.AssumedRoles.assume(cloud, callerArn, "unqualified")).build()) {
+            assertThat(asCaller.invoke(i -> i.functionName(name).payload(SdkBytes.fromUtf8String("{}"))).functionError()).isNull();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> asCaller.invoke(i -> i.functionName(aliasArn)
+                    .payload(SdkBytes.fromUtf8String("{}")))).hasMessageContaining("lambda:InvokeFunction");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> asCaller.invoke(i -> i.functionName(name).qualifier("live")
+                    .payload(SdkBytes.fromUtf8String("{}")))).hasMessageContaining("lambda:InvokeFunction");
+        }
+        cloud.clients().iam().putRolePolicy(p -> p.roleName(caller).policyName("invoke").policyDocument(
+                "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"lambda:InvokeFunction\",\"Resource\":\"" + aliasArn + "\"}]}"));
+        try (LambdaClient asCaller = LambdaClient.builder().endpointOverride(cloud.endpoint())
+                .region(software.amazon.awssdk.regions.Region.of(cloud.region()))
+                .credentialsProvider(dev.vm2ami.local.testing.AssumedRoles.assume(cloud, callerArn, "alias")).build()) {
+            var viaAlias = asCaller.invoke(i -> i.functionName(aliasArn).payload(SdkBytes.fromUtf8String("{}")));
+            assertThat(viaAlias.functionError()).isNull();
+            assertThat(JSON.readTree(viaAlias.payload().asByteArray()).path("functionName").asText()).isEqualTo(name);
+        }
+    }
 }

@@ -385,7 +385,7 @@ class PipelineScenariosTest {
                 harness.pipeline().stateMachineArn())).definition();
         assertThat(definition).doesNotContain("${");
         for (PipelineFunction f : PipelineFunction.calledByStateMachine().toList()) {
-            assertThat(definition).contains(":function:" + harness.pipeline().functionNames().get(f) + "\"");
+            assertThat(definition).contains(":function:" + harness.pipeline().functionNames().get(f) + ":" + PipelineFunction.ALIAS + "\"");
         }
         assertThat(definition).contains(harness.pipeline().topicArn());
     }
@@ -402,7 +402,9 @@ class PipelineScenariosTest {
                 .extracting(c -> c.filter().key().filterRules().stream().filter(f -> f.nameAsString().equalsIgnoreCase("suffix"))
                         .findFirst().orElseThrow().value())
                 .containsExactlyElementsOf(Intake.notificationSuffixes());
-        assertThat(aws.lambda().listEventSourceMappings(r -> r.functionName(harness.pipeline().functionNames().get(PipelineFunction.START)))
+        // The mapping invokes the start function's alias (its published version), as on AWS.
+        assertThat(aws.lambda().listEventSourceMappings(r -> r.functionName(harness.pipeline().functionNames().get(PipelineFunction.START)
+                        + ":" + PipelineFunction.ALIAS))
                 .eventSourceMappings()).singleElement().satisfies(m -> assertThat(m.batchSize()).isEqualTo(Intake.BATCH_SIZE));
         assertThat(harness.pipeline().stateMachineArn()).endsWith(":stateMachine:" + ResourceNames.stateMachine(LocalPipeline.STACK_NAME));
         assertThat(harness.pipeline().topicArn()).endsWith(":" + ResourceNames.notificationTopic(LocalPipeline.STACK_NAME));

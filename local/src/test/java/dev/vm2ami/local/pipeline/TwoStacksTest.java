@@ -88,7 +88,7 @@ class TwoStacksTest {
         String check = second.pipeline().functionNames().get(PipelineFunction.CHECK);
         long checks = cloud.clients().sfn().getExecutionHistory(r -> r.executionArn(execution).maxResults(1000)).events().stream()
                 .filter(e -> e.taskScheduledEventDetails() != null
-                        && functionName(e.taskScheduledEventDetails().parameters()).endsWith(":function:" + check))
+                        && functionName(e.taskScheduledEventDetails().parameters()).endsWith(":function:" + check + ":" + PipelineFunction.ALIAS))
                 .count();
         assertThat(checks).isEqualTo(1);
         sleepFor(Duration.ofSeconds(3));
