@@ -7,6 +7,7 @@ import dev.vm2ami.config.ConversionSettings;
 import dev.vm2ami.config.PipelineSettings;
 import dev.vm2ami.job.ImportJob;
 import dev.vm2ami.job.Json;
+import dev.vm2ami.priming.Primer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -105,6 +106,11 @@ public final class ImportStarter {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("the job of " + name + " does not serialise", e);
         } catch (RuntimeException e) {
+            if (Primer.primingOnThisThread()) {
+                // SnapStart priming answers StartExecution itself: not an operator's concern.
+                LOG.info("priming: StartExecution answered locally for s3://{}/{}", r.bucket(), r.key());
+                return false;
+            }
             LOG.error("could not start the import of s3://{}/{}: {}", r.bucket(), r.key(), e.getMessage());
             return false;
         }

@@ -87,7 +87,8 @@ public final class Primer implements Resource {
         return name;
     }
 
-    static boolean primingOnThisThread() {
+    /** Whether this thread is running a priming: its AWS answers are canned, its failures expected. */
+    public static boolean primingOnThisThread() {
         return ANSWERED.get() != null;
     }
 

@@ -43,7 +43,7 @@ public final class FunctionHost implements AutoCloseable {
     private final WorkerLaunch launch;
     private final Path functions;
     private final Path workDirectory;
-    /** Each zip's unpacked task root, unpacked at the first invocation of a function that runs from it. */
+    /** Each zip's unpacked task root, unpacked as the host starts (or at the first invocation that needs it first). */
     private final Map<Path, Path> taskRoots = new ConcurrentHashMap<>();
     private final int maxWorkersPerFunction;
     private final Map<String, WorkerPool> pools = new ConcurrentHashMap<>();
@@ -64,6 +64,27 @@ public final class FunctionHost implements AutoCloseable {
         server.createContext("/invoke", this::handleInvoke);
         server.createContext("/prepare", this::handlePrepare);
         server.start();
+        unpackInBackground();
+    }
+
+    /**
+     * Lambda has a function's code in place when the deployment ends, so no first invocation should wait for
+     * an unzip: every zip starts unpacking as the host starts, while the stack deploys. An invocation that
+     * comes first waits for its own zip only; a zip that fails to unpack fails the invocations that need it.
+     */
+    private void unpackInBackground() {
+        if (!Files.isDirectory(functions)) return;
+        for (PipelineFunction f : PipelineFunction.values()) {
+            Path zip = functions.resolve(f.zipName());
+            if (!Files.isRegularFile(zip)) continue;
+            executor.execute(() -> {
+                try {
+                    taskRoot(zip);
+                } catch (IOException | RuntimeException e) {
+                    // Reported by the invocation that needs this zip: taskRoot tries again there.
+                }
+            });
+        }
     }
 
     /**
