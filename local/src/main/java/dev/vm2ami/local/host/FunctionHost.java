@@ -368,7 +368,8 @@ public final class FunctionHost implements AutoCloseable {
      * to the same /tmp file (Lambda gives each environment its own /tmp), and workers starting
      * together would load each other's half-written copies.
      */
-    private static Path nativeClient(Path workDirectory) throws IOException {
+    /** The runtime interface client's JNI library for this machine, copied under the work folder once. */
+    public static Path nativeClient(Path workDirectory) throws IOException {
         String arch = System.getProperty("os.arch").contains("aarch64") ? "aarch_64" : "x86_64";
         String resource = "/jni/libaws-lambda-jni.linux-" + arch + ".so";
         Path target = workDirectory.resolve("runtime").resolve("libaws-lambda-jni.so");
@@ -380,7 +381,8 @@ public final class FunctionHost implements AutoCloseable {
         return target;
     }
 
-    private static void unzip(Path zip, Path target) throws IOException {
+    /** Unpacks a function's zip as its task root (/var/task), refusing entries that would land outside it. */
+    public static void unzip(Path zip, Path target) throws IOException {
         Files.createDirectories(target);
         try (InputStream in = Files.newInputStream(zip); ZipInputStream zin = new ZipInputStream(in)) {
             ZipEntry entry;

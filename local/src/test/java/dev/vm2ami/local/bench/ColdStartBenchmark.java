@@ -2,12 +2,12 @@ package dev.vm2ami.local.bench;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.vm2ami.local.host.FunctionHost;
 import dev.vm2ami.wiring.PipelineFunction;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -15,7 +15,6 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -26,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 
 /**
  * Cold start per function: a fresh JVM per run, the function's own deployment zip as its task
@@ -64,7 +62,7 @@ class ColdStartBenchmark {
         int runs = Integer.getInteger("coldstart.runs", 3);
         List<String> only = List.of(System.getProperty("coldstart.functions", "").split(",")).stream().filter(s -> !s.isBlank()).toList();
         Path work = Files.createTempDirectory("vm2ami-coldstart");
-        Path nativeLib = nativeClient(work);
+        Path nativeLib = FunctionHost.nativeClient(work);
         String runtimeCp = runtimeClasspath();
         try (FakeAws aws = new FakeAws()) {
             List<String> rows = new ArrayList<>();
@@ -72,7 +70,7 @@ class ColdStartBenchmark {
                 if (!only.isEmpty() && !only.contains(f.id())) continue;
                 Path zip = artifactOf(f);
                 Path taskRoot = work.resolve("task-" + f.id());
-                unzip(zip, taskRoot);
+                FunctionHost.unzip(zip, taskRoot);
                 byte[] event = eventFor(f);
                 List<Run> plain = new ArrayList<>();
                 List<Run> primed = new ArrayList<>();
@@ -314,34 +312,6 @@ class ColdStartBenchmark {
             if (!entries.contains(entry)) entries.add(entry);
         }
         return String.join(java.io.File.pathSeparator, entries);
-    }
-
-    private static Path nativeClient(Path work) throws IOException {
-        String arch = System.getProperty("os.arch").contains("aarch64") ? "aarch_64" : "x86_64";
-        Path target = work.resolve("libaws-lambda-jni.so");
-        try (InputStream in = com.amazonaws.services.lambda.runtime.api.client.AWSLambda.class
-                .getResourceAsStream("/jni/libaws-lambda-jni.linux-" + arch + ".so")) {
-            if (in == null) throw new IOException("the runtime interface client has no JNI library for " + arch);
-            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-        return target;
-    }
-
-    private static void unzip(Path zip, Path target) throws IOException {
-        Files.createDirectories(target);
-        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
-            ZipEntry entry;
-            while ((entry = in.getNextEntry()) != null) {
-                Path out = target.resolve(entry.getName()).normalize();
-                if (!out.startsWith(target)) throw new IOException("zip entry outside the target: " + entry.getName());
-                if (entry.isDirectory()) {
-                    Files.createDirectories(out);
-                } else {
-                    Files.createDirectories(out.getParent());
-                    Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
     }
 
     private static Path repositoryRoot() {
